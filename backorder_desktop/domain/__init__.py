@@ -1,0 +1,1 @@
+"""The business rules of backorder management, free of Qt and of the command line."""

@@ -1,0 +1,67 @@
+"""The inventory ledger: every change to on hand or committed, and the stock figures it drives."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from backorder_desktop.store.database import executemany, reserve_ids
+
+# Kinds of ledger rows, and which process looks at which.
+RECEIPT = "receipt"
+ADJUSTMENT = "adjustment"
+RETURN = "return"
+COMMIT = "commit"  # order entry or a process puts units into a pending shipment
+SHIP = "ship"
+RELEASE = "release"  # a pending shipment voided: its units are available again
+PRIMARY_KINDS = (RECEIPT,)
+SECONDARY_KINDS = (ADJUSTMENT, RETURN, RELEASE)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One ledger row to append."""
+
+    kind: str
+    product_id: int
+    on_hand_delta: int
+    committed_delta: int
+    document: str
+
+
+def record(movements: Iterable[Movement], at: datetime) -> int:
+    """Append MOVEMENTS to the ledger and apply them to the products' stock figures.
+
+    Must run inside a write transaction. Returns the number of rows written.
+    """
+    rows = list(movements)
+    if not rows:
+        return 0
+    first = reserve_ids("ledger", len(rows))
+    executemany(
+        "INSERT INTO ledger (id, kind, product_id, on_hand_delta, committed_delta, at, document)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (first + i, m.kind, m.product_id, m.on_hand_delta, m.committed_delta, at, m.document)
+            for i, m in enumerate(rows)
+        ],
+    )
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for m in rows:
+        totals[m.product_id][0] += m.on_hand_delta
+        totals[m.product_id][1] += m.committed_delta
+    executemany(
+        "UPDATE product SET on_hand = on_hand + ?, committed = committed + ? WHERE id = ?",
+        [(on_hand, committed, pid) for pid, (on_hand, committed) in totals.items()],
+    )
+    return len(rows)
+
+
+def change_backordered(deltas: dict[int, int]) -> None:
+    """Apply changes to the products' backordered figures (inside a write transaction)."""
+    executemany(
+        "UPDATE product SET backordered = backordered + ? WHERE id = ?",
+        [(delta, pid) for pid, delta in deltas.items() if delta],
+    )

@@ -1,0 +1,105 @@
+"""Products: the catalogue, looked up by SKU."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from backorder_desktop.domain.errors import BadInput, Problem
+from backorder_desktop.store.database import executemany, query, write
+
+CHUNK = 500
+
+
+@dataclass
+class StockItem:
+    """A product with the figures the order-entry and process code need."""
+
+    id: int
+    sku: str
+    name: str
+    discontinued: bool
+    on_hand: int
+    committed: int
+    backordered: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.committed
+
+
+@dataclass(frozen=True)
+class ProductInput:
+    sku: str
+    name: str
+    discontinued: bool | None  # None: leave an existing product's flag as it is
+    where: str
+
+
+def chunks(values: Sequence[object], size: int = CHUNK) -> Iterable[Sequence[object]]:
+    """Slices of VALUES small enough for one IN (...) list on every database."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def by_sku(skus: Iterable[str]) -> dict[str, StockItem]:
+    """The products with the given SKUs (missing ones are simply absent)."""
+    wanted = sorted(set(skus))
+    found: dict[str, StockItem] = {}
+    for part in chunks(wanted):
+        marks = ", ".join("?" * len(part))
+        for row in query(
+            "SELECT id, sku, name, discontinued, on_hand, committed, backordered"
+            f" FROM product WHERE sku IN ({marks})",
+            tuple(part),
+        ):
+            item = StockItem(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6])
+            found[item.sku] = item
+    return found
+
+
+def unknown_or_discontinued(
+    sku: str, where: str, catalogue: dict[str, StockItem], field: str = "sku"
+) -> Problem | None:
+    """The problem with ordering SKU, if any."""
+    item = catalogue.get(sku)
+    if item is None:
+        return Problem(where, field, f"unknown SKU {sku!r}")
+    if item.discontinued:
+        return Problem(where, field, f"product {sku!r} is discontinued")
+    return None
+
+
+def save_products(products: list[ProductInput]) -> tuple[int, int]:
+    """Add new products and update the name (and flag, when given) of known ones.
+
+    Returns (added, updated). A SKU given twice is an error; nothing is saved then.
+    """
+    problems: list[Problem] = []
+    first_seen: dict[str, str] = {}
+    for item in products:
+        if item.sku in first_seen:
+            problems.append(
+                Problem(item.where, "sku", f"{item.sku!r} repeats {first_seen[item.sku]}")
+            )
+        else:
+            first_seen[item.sku] = item.where
+    if problems:
+        raise BadInput(problems)
+    with write():
+        known = by_sku(p.sku for p in products)
+        new = [p for p in products if p.sku not in known]
+        old = [p for p in products if p.sku in known]
+        executemany(
+            "INSERT INTO product (sku, name, discontinued, on_hand, committed, backordered)"
+            " VALUES (?, ?, ?, 0, 0, 0)",
+            [(p.sku, p.name, bool(p.discontinued)) for p in new],
+        )
+        executemany(
+            "UPDATE product SET name = ? WHERE sku = ?", [(p.name, p.sku) for p in old]
+        )
+        executemany(
+            "UPDATE product SET discontinued = ? WHERE sku = ?",
+            [(p.discontinued, p.sku) for p in old if p.discontinued is not None],
+        )
+    return len(new), len(old)

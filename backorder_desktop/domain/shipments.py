@@ -1,0 +1,221 @@
+"""Outgoing shipments: created pending, then shipped or voided by staff."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from backorder_desktop.domain import clock, ledger
+from backorder_desktop.domain.errors import BadInput, Problem, Refused
+from backorder_desktop.domain.products import chunks
+from backorder_desktop.store.database import executemany, query, reserve_ids, write
+
+NUMBER_PATTERN = re.compile(r"^S?0*(\d+)$", re.IGNORECASE)
+
+
+def shipment_number(shipment_id: int) -> str:
+    """The number people see: S and seven digits, so that text order is number order."""
+    return f"S{shipment_id:07d}"
+
+
+def shipment_id(number: str) -> int | None:
+    """The id behind a shipment number ('S0000042' or '42'), or None if it is not one."""
+    match = NUMBER_PATTERN.match(number.strip())
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class NewShipment:
+    """A shipment to create: its order and lines of (order line id, product id, qty)."""
+
+    order_id: int
+    lines: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+def create(
+    shipments: list[NewShipment], created_by: str, at: datetime, run_id: int | None = None
+) -> list[int]:
+    """Write pending shipments, their lines and the ledger rows committing their units.
+
+    The caller moves the units on the order lines. Inside a write transaction.
+    """
+    if not shipments:
+        return []
+    first = reserve_ids("shipment", len(shipments))
+    ids = list(range(first, first + len(shipments)))
+    executemany(
+        "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status)"
+        " VALUES (?, ?, ?, ?, ?, 'pending')",
+        [(sid, s.order_id, at, created_by, run_id) for sid, s in zip(ids, shipments, strict=True)],
+    )
+    executemany(
+        "INSERT INTO shipment_line (shipment_id, order_line_id, product_id, qty) VALUES (?, ?, ?, ?)",
+        [(sid, line, product, qty) for sid, s in zip(ids, shipments, strict=True)
+         for line, product, qty in s.lines],
+    )
+    ledger.record(
+        (
+            ledger.Movement(ledger.COMMIT, product, 0, qty, f"shipment {shipment_number(sid)}")
+            for sid, s in zip(ids, shipments, strict=True)
+            for _line, product, qty in s.lines
+        ),
+        at,
+    )
+    return ids
+
+
+@dataclass(frozen=True)
+class _Line:
+    shipment_id: int
+    order_id: int
+    order_status: str
+    order_line_id: int
+    product_id: int
+    qty: int
+
+
+def _pending_lines(ids: list[int], action: str) -> list[_Line]:
+    """The lines of the given shipments, refusing unknown or non-pending ones."""
+    found: dict[int, str] = {}
+    lines: list[_Line] = []
+    for part in chunks(ids):
+        marks = ", ".join("?" * len(part))
+        for sid, status in query(f"SELECT id, status FROM shipment WHERE id IN ({marks})", tuple(part)):
+            found[sid] = status
+        lines += [
+            _Line(*row)
+            for row in query(
+                "SELECT s.id, s.order_id, o.status, sl.order_line_id, sl.product_id, sl.qty"
+                " FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id"
+                " JOIN orders o ON o.id = s.order_id"
+                f" WHERE s.id IN ({marks}) ORDER BY s.id, sl.id",
+                tuple(part),
+            )
+        ]
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise BadInput([Problem(shipment_number(i), "", "no such shipment") for i in missing])
+    not_pending = [f"{shipment_number(i)} is {found[i]}" for i in ids if found[i] != "pending"]
+    if not_pending:
+        raise Refused(f"cannot {action}: " + "; ".join(not_pending) + " (only pending shipments)")
+    return lines
+
+
+def parse_numbers(numbers: Iterable[str]) -> list[int]:
+    """Shipment ids from numbers as people type them; bad ones are BadInput."""
+    ids: list[int] = []
+    problems: list[Problem] = []
+    for number in numbers:
+        sid = shipment_id(number)
+        if sid is None:
+            problems.append(Problem(repr(number), "shipment", "not a shipment number (like S0000042)"))
+        elif sid not in ids:
+            ids.append(sid)
+    if problems:
+        raise BadInput(problems)
+    return ids
+
+
+def ship(ids: list[int], at: datetime | None = None) -> int:
+    """Mark pending shipments shipped: on hand and committed fall. Returns units shipped."""
+    at = at or clock.now()
+    with write():
+        lines = _pending_lines(ids, "ship")
+        executemany(
+            "UPDATE shipment SET status = 'shipped', closed_at = ? WHERE id = ?",
+            [(at, sid) for sid in ids],
+        )
+        executemany(
+            "UPDATE order_line SET committed = committed - ?, shipped = shipped + ? WHERE id = ?",
+            [(ln.qty, ln.qty, ln.order_line_id) for ln in lines],
+        )
+        ledger.record(
+            (ledger.Movement(ledger.SHIP, ln.product_id, -ln.qty, -ln.qty,
+                             f"shipment {shipment_number(ln.shipment_id)}") for ln in lines),
+            at,
+        )
+        close_orders_fully_shipped({ln.order_id for ln in lines})
+    return sum(ln.qty for ln in lines)
+
+
+def close_orders_fully_shipped(order_ids: set[int]) -> None:
+    """Open orders whose every line has shipped in full become closed."""
+    executemany(
+        "UPDATE orders SET status = 'closed' WHERE id = ? AND status = 'open' AND NOT EXISTS"
+        " (SELECT 1 FROM order_line WHERE order_id = orders.id AND shipped < ordered)",
+        [(oid,) for oid in sorted(order_ids)],
+    )
+
+
+def void(ids: list[int], at: datetime | None = None) -> int:
+    """Void pending shipments: their units become available and go back on backorder."""
+    at = at or clock.now()
+    with write():
+        lines = _pending_lines(ids, "void")
+        _release(ids, lines, at)
+    return sum(ln.qty for ln in lines)
+
+
+def _release(ids: list[int], lines: list[_Line], at: datetime) -> None:
+    """Void shipments IDS; units go back on backorder, or are cancelled on a voided order."""
+    executemany(
+        "UPDATE shipment SET status = 'void', closed_at = ? WHERE id = ?", [(at, sid) for sid in ids]
+    )
+    to_backorder = [ln for ln in lines if ln.order_status == "open"]
+    to_cancel = [ln for ln in lines if ln.order_status != "open"]
+    executemany(
+        "UPDATE order_line SET committed = committed - ?, backordered = backordered + ? WHERE id = ?",
+        [(ln.qty, ln.qty, ln.order_line_id) for ln in to_backorder],
+    )
+    executemany(
+        "UPDATE order_line SET committed = committed - ?, cancelled = cancelled + ? WHERE id = ?",
+        [(ln.qty, ln.qty, ln.order_line_id) for ln in to_cancel],
+    )
+    backordered: dict[int, int] = defaultdict(int)
+    for ln in to_backorder:
+        backordered[ln.product_id] += ln.qty
+    ledger.change_backordered(backordered)
+    ledger.record(
+        (ledger.Movement(ledger.RELEASE, ln.product_id, 0, -ln.qty,
+                         f"shipment {shipment_number(ln.shipment_id)}") for ln in lines),
+        at,
+    )
+
+
+def void_order(number: str, at: datetime | None = None) -> tuple[int, int]:
+    """Void an open order: its pending shipments are voided and its backorders cancelled.
+
+    Returns (units released, units of backorder cancelled).
+    """
+    at = at or clock.now()
+    with write():
+        rows = query("SELECT id, status FROM orders WHERE number = ?", (number,))
+        if not rows:
+            raise BadInput([Problem(repr(number), "order", "no such order")])
+        order_id, status = rows[0]
+        if status != "open":
+            raise Refused(f"cannot void order {number}: it is {status} (only open orders)")
+        executemany("UPDATE orders SET status = 'void' WHERE id = ?", [(order_id,)])
+        pending = [sid for (sid,) in query(
+            "SELECT id FROM shipment WHERE order_id = ? AND status = 'pending' ORDER BY id",
+            (order_id,),
+        )]
+        lines = _pending_lines(pending, "void") if pending else []
+        _release(pending, lines, at)
+        waiting = query(
+            "SELECT id, product_id, backordered FROM order_line"
+            " WHERE order_id = ? AND backordered > 0",
+            (order_id,),
+        )
+        executemany(
+            "UPDATE order_line SET cancelled = cancelled + backordered, backordered = 0 WHERE id = ?",
+            [(line_id,) for line_id, _p, _q in waiting],
+        )
+        cancelled: dict[int, int] = defaultdict(int)
+        for _line_id, product_id, qty in waiting:
+            cancelled[product_id] -= qty
+        ledger.change_backordered(cancelled)
+    return sum(ln.qty for ln in lines), -sum(cancelled.values())

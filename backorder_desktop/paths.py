@@ -1,0 +1,32 @@
+"""Where Backorder Desktop keeps its database, logs and bundled resources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "BackorderDesktop"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    """The per-user data directory (overridable with BACKORDER_DESKTOP_HOME)."""
+    override = os.environ.get("BACKORDER_DESKTOP_HOME")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_dir() -> Path:
+    """The per-user log directory."""
+    override = os.environ.get("BACKORDER_DESKTOP_HOME")
+    path = Path(override) / "logs" if override else Path(platformdirs.user_log_dir(APP_NAME, False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database() -> str:
+    """The database the window and the command line use when no --db is given."""
+    return str(data_dir() / "backorders.sqlite3")

@@ -1,0 +1,1 @@
+"""Persistence: the database connection, the tables and their migrations."""

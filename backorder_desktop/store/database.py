@@ -1,0 +1,148 @@
+"""Opening the database: SQLite by default, PostgreSQL by URL, both behind one proxy."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import peewee
+
+log = logging.getLogger(__name__)
+
+db = peewee.DatabaseProxy()
+
+# Times are stored as local ISO text in SQLite, the form peewee reads back;
+# registering the adapter keeps that explicit (Python 3.12 deprecates the default).
+sqlite3.register_adapter(datetime, lambda value: value.isoformat(" "))
+
+BUSY_TIMEOUT_SECONDS = 30.0
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "cache_size": -64 * 1024,
+}
+
+
+class DatabaseProblem(Exception):
+    """A problem of the environment (locked, read-only, not a database, too new), not a bug."""
+
+
+def is_postgres(target: str) -> bool:
+    """Whether a --db value names a PostgreSQL server rather than a SQLite file."""
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def connect(target: str) -> peewee.Database:
+    """Point the proxy at TARGET (a file path or a postgresql:// URL) and connect."""
+    if db.obj is not None:
+        close()
+    database: peewee.Database
+    if is_postgres(target):
+        from playhouse.db_url import connect as connect_url
+
+        database = connect_url(target, autorollback=True)
+    else:
+        path = Path(target)
+        if not path.parent.exists():
+            raise DatabaseProblem(f"{target}: the folder {path.parent} does not exist")
+        database = peewee.SqliteDatabase(
+            str(path),
+            pragmas=SQLITE_PRAGMAS,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            # Every transaction takes the write lock at BEGIN: a read lock upgraded
+            # later cannot wait on the busy timeout and would fail at once.
+            lock_type="IMMEDIATE",
+        )
+    db.initialize(database)
+    try:
+        db.connect(reuse_if_open=True)
+    except peewee.DatabaseError as error:
+        db.initialize(None)
+        raise explain(error, target) from error
+    return database
+
+
+def close() -> None:
+    """Close this thread's connection, if any."""
+    if db.obj is not None and not db.is_closed():
+        db.close()
+
+
+def explain(error: BaseException, target: str) -> DatabaseProblem:
+    """Turn a driver error into a message a person can act on."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        message = "the database is busy: another program holds its write lock; try again"
+    elif "readonly" in text or "read-only" in text or "read only" in text:
+        message = "the database is read-only: check the file's permissions"
+    elif "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        message = "this file is not a Backorder Desktop database (or it is damaged)"
+    elif "disk" in text and ("full" in text or "i/o" in text):
+        message = "the disk is full or failing: free some space and try again"
+    elif "unable to open" in text:
+        message = "the database file cannot be opened: check the path and permissions"
+    elif "connection" in text or "server" in text:
+        message = f"the database server cannot be reached ({error})"
+    else:
+        message = str(error)
+    return DatabaseProblem(f"{target}: {message}")
+
+
+def is_environment_error(error: BaseException) -> bool:
+    """Errors a person can fix (lock, permissions, disk), as opposed to bugs."""
+    return isinstance(error, peewee.OperationalError | sqlite3.OperationalError)
+
+
+@contextmanager
+def write() -> Iterator[None]:
+    """One write transaction that holds the database's write lock from its start.
+
+    On SQLite the BEGIN IMMEDIATE does it. On PostgreSQL the row of the ledger
+    counter is locked first, so writers queue in the order they commit and a
+    process's watermark over ledger ids never skips a row committed late.
+    """
+    with db.atomic():
+        if isinstance(db.obj, peewee.PostgresqlDatabase):
+            db.execute_sql("SELECT value FROM counter WHERE name = 'ledger' FOR UPDATE")
+        yield
+
+
+def param() -> str:
+    """The driver's parameter placeholder, for hand-written bulk statements."""
+    return str(db.param)
+
+
+def executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run one statement for many parameter rows in a single driver call.
+
+    SQL is written with '?' placeholders and adapted to the driver's style.
+    """
+    if not rows:
+        return
+    cursor = db.cursor()
+    cursor.executemany(sql.replace("?", param()), rows)
+
+
+def query(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a hand-written read, with '?' placeholders."""
+    cursor = db.execute_sql(sql.replace("?", param()), params)
+    return list(cursor.fetchall())
+
+
+def reserve_ids(name: str, count: int) -> int:
+    """Reserve COUNT consecutive ids of the sequence NAME; return the first.
+
+    Ids come from the counter table rather than from autoincrement so that bulk
+    inserts know their keys beforehand, on SQLite and PostgreSQL alike.
+    """
+    db.execute_sql(
+        f"UPDATE counter SET value = value + {param()} WHERE name = {param()}", (count, name)
+    )
+    (last,) = db.execute_sql(f"SELECT value FROM counter WHERE name = {param()}", (name,)).fetchone()
+    return int(last) - count + 1

@@ -1,0 +1,190 @@
+"""The tables. Column names are part of hand-written bulk SQL in domain/: keep them in step."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from backorder_desktop.store.database import db
+
+ORDER_STATUSES = ("open", "closed", "void")
+SHIPMENT_STATUSES = ("pending", "shipped", "void")
+CREATORS = ("order-entry", "primary", "secondary", "user")
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Counter(BaseModel):
+    """Next-id sequences for tables written in bulk (orders, lines, shipments, ledger)."""
+
+    name = pw.CharField(primary_key=True)
+    value = pw.BigIntegerField(default=0)
+
+
+class Preferences(BaseModel):
+    """The Order Entry preferences: one row, id 1."""
+
+    id = pw.IntegerField(primary_key=True)
+    backorders_enabled = pw.BooleanField(default=False)
+    allocation_order = pw.CharField(default="priority")
+
+
+class Product(BaseModel):
+    """A stock item with its running stock figures (kept in step with the ledger)."""
+
+    id = pw.AutoField()
+    sku = pw.CharField(unique=True)
+    name = pw.CharField()
+    discontinued = pw.BooleanField(default=False)
+    on_hand = pw.IntegerField(default=0)
+    committed = pw.IntegerField(default=0)
+    backordered = pw.IntegerField(default=0)
+
+
+class Order(BaseModel):
+    id = pw.IntegerField(primary_key=True)
+    number = pw.CharField(unique=True)
+    customer = pw.CharField()
+    ordered_at = pw.DateTimeField()
+    priority = pw.SmallIntegerField(default=5)
+    ship_complete = pw.BooleanField(default=False)
+    status = pw.CharField(default="open", index=True)
+
+    class Meta:
+        table_name = "orders"
+
+
+class OrderLine(BaseModel):
+    """ordered = committed + shipped + backordered + cancelled, always."""
+
+    id = pw.IntegerField(primary_key=True)
+    order = pw.ForeignKeyField(Order, backref="lines")
+    line = pw.IntegerField()
+    product = pw.ForeignKeyField(Product, index=False)
+    ordered = pw.IntegerField()
+    committed = pw.IntegerField(default=0)
+    shipped = pw.IntegerField(default=0)
+    backordered = pw.IntegerField(default=0)
+    cancelled = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("order", "line"), True),)
+
+
+# The processes look only at waiting lines: a partial index keeps that lookup
+# proportional to the backlog, not to the order history.
+OrderLine.add_index(
+    OrderLine.index(OrderLine.product, where=OrderLine.backordered > 0, name="order_line_waiting")
+)
+
+
+class ProcessRun(BaseModel):
+    """The record of one run of a backorder process."""
+
+    id = pw.AutoField()
+    process = pw.CharField()
+    trigger = pw.CharField()
+    started_at = pw.DateTimeField()
+    finished_at = pw.DateTimeField(null=True)
+    outcome = pw.CharField()
+    ledger_rows = pw.IntegerField(default=0)
+    products = pw.IntegerField(default=0)
+    shipments = pw.IntegerField(default=0)
+    units = pw.IntegerField(default=0)
+    error = pw.TextField(default="")
+
+    class Meta:
+        table_name = "run"
+
+
+class Shipment(BaseModel):
+    id = pw.IntegerField(primary_key=True)
+    order = pw.ForeignKeyField(Order, backref="shipments")
+    created_at = pw.DateTimeField(index=True)
+    created_by = pw.CharField()
+    run = pw.ForeignKeyField(ProcessRun, null=True)
+    status = pw.CharField(default="pending", index=True)
+    closed_at = pw.DateTimeField(null=True)
+
+
+class ShipmentLine(BaseModel):
+    id = pw.AutoField()
+    shipment = pw.ForeignKeyField(Shipment, backref="lines")
+    order_line = pw.ForeignKeyField(OrderLine)
+    product = pw.ForeignKeyField(Product, index=False)
+    qty = pw.IntegerField()
+
+
+class Receipt(BaseModel):
+    """An incoming shipment from a supplier."""
+
+    id = pw.AutoField()
+    number = pw.CharField(unique=True)
+    received_at = pw.DateTimeField()
+
+
+class ReceiptLine(BaseModel):
+    id = pw.AutoField()
+    receipt = pw.ForeignKeyField(Receipt, backref="lines")
+    product = pw.ForeignKeyField(Product, index=False)
+    qty = pw.IntegerField()
+
+
+class Adjustment(BaseModel):
+    id = pw.AutoField()
+    product = pw.ForeignKeyField(Product)
+    qty = pw.IntegerField()
+    reason = pw.CharField()
+    created_at = pw.DateTimeField()
+
+
+class CustomerReturn(BaseModel):
+    id = pw.AutoField()
+    order = pw.ForeignKeyField(Order)
+    product = pw.ForeignKeyField(Product)
+    qty = pw.IntegerField()
+    created_at = pw.DateTimeField()
+
+
+class LedgerEntry(BaseModel):
+    """One change to on hand or committed. Append-only: never updated, never deleted."""
+
+    id = pw.IntegerField(primary_key=True)
+    kind = pw.CharField()
+    product = pw.ForeignKeyField(Product, index=False)
+    on_hand_delta = pw.IntegerField(default=0)
+    committed_delta = pw.IntegerField(default=0)
+    at = pw.DateTimeField()
+    document = pw.CharField()
+
+    class Meta:
+        table_name = "ledger"
+
+
+class Watermark(BaseModel):
+    """The last ledger id a process has evaluated."""
+
+    process = pw.CharField(primary_key=True)
+    ledger_id = pw.BigIntegerField(default=0)
+
+
+class Schedule(BaseModel):
+    """An automation schedule (7792 Primary, 8050 Secondary)."""
+
+    code = pw.IntegerField(primary_key=True)
+    name = pw.CharField()
+    enabled = pw.BooleanField(default=False)
+    every = pw.IntegerField()
+    unit = pw.CharField()
+    days = pw.CharField()
+    start = pw.CharField()
+    end = pw.CharField()
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Counter, Preferences, Product, Order, OrderLine, ProcessRun, Shipment, ShipmentLine,
+    Receipt, ReceiptLine, Adjustment, CustomerReturn, LedgerEntry, Watermark, Schedule,
+]
