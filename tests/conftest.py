@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from backorder_desktop.store import database
-from backorder_desktop.store.schema import open_database
+# Headless Qt, and a private home for logs and default databases, before anything imports them.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("BACKORDER_DESKTOP_HOME", tempfile.mkdtemp(prefix="backorder-test-home-"))
+
+from backorder_desktop.store import database  # noqa: E402
+from backorder_desktop.store.schema import open_database  # noqa: E402
 
 
 @pytest.fixture

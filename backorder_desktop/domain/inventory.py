@@ -49,7 +49,9 @@ def _known_sku(sku: str, where: str, catalogue: dict) -> Problem | None:
     return None
 
 
-def receive(receipts: list[ReceiptInput], at: datetime | None = None) -> int:
+def receive(
+    receipts: list[ReceiptInput], at: datetime | None = None, *, check_only: bool = False
+) -> int:
     """Record incoming shipments, all or none; on hand rises. Returns units received."""
     at = at or clock.now()
     with write():
@@ -85,6 +87,8 @@ def receive(receipts: list[ReceiptInput], at: datetime | None = None) -> int:
                 problems.append(Problem(where, "receipt", f"receipt {number!r} already exists"))
         if problems:
             raise BadInput(problems)
+        if check_only:
+            return 0
         movements = []
         for receipt in receipts:
             cursor = query(
@@ -105,7 +109,9 @@ def receive(receipts: list[ReceiptInput], at: datetime | None = None) -> int:
     return sum(m.on_hand_delta for m in movements)
 
 
-def adjust(adjustments: list[AdjustmentInput], at: datetime | None = None) -> int:
+def adjust(
+    adjustments: list[AdjustmentInput], at: datetime | None = None, *, check_only: bool = False
+) -> int:
     """Record inventory adjustments (signed), all or none. Returns the net change in units.
 
     An adjustment may take on hand below committed (a count found less than was
@@ -133,6 +139,8 @@ def adjust(adjustments: list[AdjustmentInput], at: datetime | None = None) -> in
                 ))
         if problems:
             raise BadInput(problems)
+        if check_only:
+            return 0
         movements = []
         for adj in adjustments:
             product_id = catalogue[adj.sku].id
@@ -147,7 +155,9 @@ def adjust(adjustments: list[AdjustmentInput], at: datetime | None = None) -> in
     return sum(a.qty for a in adjustments)
 
 
-def record_returns(returns: list[ReturnInput], at: datetime | None = None) -> int:
+def record_returns(
+    returns: list[ReturnInput], at: datetime | None = None, *, check_only: bool = False
+) -> int:
     """Record units customers sent back, all or none; on hand rises. Returns units.
 
     A return may not exceed what the order shipped of that product, less earlier returns.
@@ -181,6 +191,8 @@ def record_returns(returns: list[ReturnInput], at: datetime | None = None) -> in
             returnable[key] = left - ret.qty
         if problems:
             raise BadInput(problems)
+        if check_only:
+            return 0
         movements = []
         for ret in returns:
             order_id = orders[ret.order][0]

@@ -95,12 +95,15 @@ def _check(orders: list[OrderInput], catalogue: dict) -> list[Problem]:
     return problems
 
 
-def enter_orders(orders: list[OrderInput], at: datetime | None = None) -> EntryResult:
+def enter_orders(
+    orders: list[OrderInput], at: datetime | None = None, *, check_only: bool = False
+) -> EntryResult:
     """Enter ORDERS in the given sequence, all or none.
 
     Each line commits min(available, ordered) into one pending Order Entry
     shipment per order; a ship-complete order commits only if every line can
-    be filled in full. What is not committed is backordered.
+    be filled in full. What is not committed is backordered. With CHECK_ONLY
+    the input is validated (BadInput) and nothing is written.
     """
     at = at or clock.now()
     with write():
@@ -108,6 +111,8 @@ def enter_orders(orders: list[OrderInput], at: datetime | None = None) -> EntryR
         problems = _check(orders, catalogue)
         if problems:
             raise BadInput(problems)
+        if check_only:
+            return EntryResult(0, 0, 0, 0, 0)
         available = {item.id: item.available for item in catalogue.values()}
         first_order = reserve_ids("orders", len(orders))
         first_line = reserve_ids("order_line", sum(len(o.lines) for o in orders))

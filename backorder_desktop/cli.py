@@ -1,0 +1,218 @@
+"""The command line (SPEC section 6): a thin door into the domain.
+
+Exit 0 on success, 1 when the operation fails, 2 on bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import peewee
+
+from backorder_desktop import __version__
+from backorder_desktop.domain import allocation, preferences, shipments
+from backorder_desktop.domain.errors import BadInput, Refused
+from backorder_desktop.files import exports, imports
+from backorder_desktop.paths import default_database
+from backorder_desktop.store.database import DatabaseProblem, explain
+from backorder_desktop.store.schema import open_database
+
+log = logging.getLogger(__name__)
+
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="SQLite file or postgresql:// URL (default: the window's database)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backorder-desktop",
+        description="Backorder management: with no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _db_option(parser, None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _db_option(sub, argparse.SUPPRESS)
+        return sub
+
+    command("demo", "fill an empty database with the Northwind demo data set")
+    sub = command("import", "import a CSV file: all rows or none")
+    sub.add_argument("kind", choices=imports.KINDS)
+    sub.add_argument("file", type=Path)
+    sub = command("ship", "mark pending shipments shipped")
+    sub.add_argument("shipment", nargs="+")
+    sub = command("void-shipment", "void pending shipments (their units go back on backorder)")
+    sub.add_argument("shipment", nargs="+")
+    sub = command("void-order", "void an open order: pending shipments voided, backorders cancelled")
+    sub.add_argument("order")
+    sub = command("run", "run a backorder process once now (trigger: cli) and print its run record")
+    sub.add_argument("process", choices=allocation.PROCESSES)
+    sub.add_argument("--dry-run", action="store_true", help="compute and report, write only the run record")
+    sub.add_argument("--explain", action="store_true",
+                     help="with --dry-run: say why each waiting line was filled, partly filled or skipped")
+    sub = command("export", "export shipments, backorders, stock or runs")
+    sub.add_argument("kind", choices=exports.KINDS)
+    sub.add_argument("--format", choices=("csv", "json"), default="csv")
+    sub.add_argument("-o", "--output", metavar="FILE", type=Path)
+    sub = command("prefs", "show or set the Order Entry preferences")
+    switch = sub.add_mutually_exclusive_group()
+    switch.add_argument("--enable", action="store_true", help="enable back order management")
+    switch.add_argument("--disable", action="store_true", help="disable back order management")
+    sub.add_argument("--order-by", choices=preferences.ALLOCATION_ORDERS)
+    command("check", "recompute stock from the ledger and check every invariant")
+    return parser
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one command; return the exit status."""
+    out = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return -1  # the caller opens the window
+    if args.command == "run" and args.explain and not args.dry_run:
+        parser.error("--explain goes with --dry-run")
+    target = args.db or default_database()
+    try:
+        open_database(target)
+        return COMMANDS[args.command](args, out)
+    except BadInput as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return BAD_INPUT
+    except Refused as error:
+        print(f"error: {error}", file=sys.stderr)
+        return FAILED
+    except DatabaseProblem as error:
+        print(f"error: {error}", file=sys.stderr)
+        return FAILED
+    except peewee.DatabaseError as error:
+        print(f"error: {explain(error, target)}", file=sys.stderr)
+        return FAILED
+    except BrokenPipeError:
+        # The reader went away (`... | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return OK
+    except Exception as error:
+        log.exception("the %s command failed", args.command)
+        print(f"error: internal error ({type(error).__name__}: {error}); the log file has the details",
+              file=sys.stderr)
+        return FAILED
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from backorder_desktop.demo import load_demo
+
+    print(load_demo(), file=out)
+    return OK
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    print(imports.import_file(args.kind, args.file), file=out)
+    return OK
+
+
+def cmd_ship(args: argparse.Namespace, out: TextIO) -> int:
+    ids = shipments.parse_numbers(args.shipment)
+    units = shipments.ship(ids)
+    print(f"shipped {', '.join(map(shipments.shipment_number, ids))}: {units} units", file=out)
+    return OK
+
+
+def cmd_void_shipment(args: argparse.Namespace, out: TextIO) -> int:
+    ids = shipments.parse_numbers(args.shipment)
+    units = shipments.void(ids)
+    print(f"voided {', '.join(map(shipments.shipment_number, ids))}: {units} units back on backorder",
+          file=out)
+    return OK
+
+
+def cmd_void_order(args: argparse.Namespace, out: TextIO) -> int:
+    released, cancelled = shipments.void_order(args.order)
+    print(f"voided order {args.order}: {released} committed units released,"
+          f" {cancelled} backordered units cancelled", file=out)
+    return OK
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    result = allocation.run_process(args.process, "cli", dry_run=args.dry_run, explain=args.explain)
+    record = result.record
+    values = (record.id, record.process, record.trigger, exports.iso(record.started_at),
+              exports.iso(record.finished_at), record.outcome, record.ledger_rows, record.products,
+              record.shipments, record.units, record.error)
+    for column, value in zip(exports.COLUMNS["runs"], values, strict=True):
+        print(f"{column}: {'' if value is None else value}", file=out)
+    if args.explain:
+        print("", file=out)
+        for note in result.explanations:
+            print(f"order {note.order} line {note.line} ({note.sku}, {note.backordered} waiting):"
+                  f" {note.reason}", file=out)
+    if record.outcome == "failed":
+        print(f"error: the {record.process} run failed: {record.error}", file=sys.stderr)
+        return FAILED
+    return OK
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    if args.output is None:
+        exports.write(args.kind, out, args.format)
+        return OK
+    try:
+        partial = args.output.with_name(args.output.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            count = exports.write(args.kind, handle, args.format)
+        partial.replace(args.output)  # a reader never sees half a file
+    except OSError as error:
+        print(f"error: {args.output}: cannot write ({error.strerror})", file=sys.stderr)
+        return FAILED
+    print(f"exported {count} {args.kind} rows to {args.output}", file=sys.stderr)
+    return OK
+
+
+def cmd_prefs(args: argparse.Namespace, out: TextIO) -> int:
+    enabled = True if args.enable else False if args.disable else None
+    prefs = preferences.save(enabled, args.order_by) if (enabled is not None or args.order_by) \
+        else preferences.load()
+    print(f"back order management: {'enabled' if prefs.backorders_enabled else 'disabled'}", file=out)
+    print(f"allocation order: {prefs.allocation_order}", file=out)
+    return OK
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from backorder_desktop.domain.check import check
+
+    report = check()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=out)
+    for violation in report.violations:
+        print(f"violation: {violation}", file=out)
+    verdict = "ok" if report.ok else f"{len(report.violations)} violations"
+    print(f"{verdict}: {report.products} products, {report.ledger_rows} ledger rows,"
+          f" {report.order_lines} order lines checked", file=out)
+    return OK if report.ok else FAILED
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "ship": cmd_ship,
+    "void-shipment": cmd_void_shipment,
+    "void-order": cmd_void_order,
+    "run": cmd_run,
+    "export": cmd_export,
+    "prefs": cmd_prefs,
+    "check": cmd_check,
+}

@@ -1,0 +1,148 @@
+"""`demo`: a living data set built from the Northwind sample (resources/northwind).
+
+The 830 orders are entered in date order against opening stock that covers
+most, not all, of the history, so real backorders arise where demand outran
+stock. Historical shipments are marked shipped, the last week's stay pending
+for review, and the suppliers' open purchase orders arrive as receipts that
+the first Primary run can allocate. Dates move forward by whole weeks so the
+newest order is from the past week and weekdays stay true.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from backorder_desktop.domain import clock, inventory, orders, preferences, products, shipments
+from backorder_desktop.domain.errors import Refused
+from backorder_desktop.paths import RESOURCES
+from backorder_desktop.store.database import query, write
+
+NORTHWIND = RESOURCES / "northwind"
+# Share of each product's historical shipped demand on the shelf at the start:
+# enough to serve most of the history, short enough that the recent months wait.
+OPENING_SHARE = 0.85
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    with (NORTHWIND / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sku(product_id: str) -> str:
+    return f"NW-{int(product_id):03d}"
+
+
+def _shift(orders_table: list[dict[str, str]], today: date) -> timedelta:
+    last = max(date.fromisoformat(o["OrderDate"]) for o in orders_table)
+    weeks = (today - last).days // 7
+    return timedelta(weeks=weeks)
+
+
+def _ordered_at(order: dict[str, str], shift: timedelta) -> datetime:
+    day = date.fromisoformat(order["OrderDate"]) + shift
+    number = int(order["OrderID"])
+    return datetime.combine(day, time(8 + number % 9, number * 7 % 60))
+
+
+def load_demo(today: date | None = None) -> str:
+    """Fill an empty database with the demo data set; Refused if it holds anything."""
+    today = today or clock.now().date()
+    with write():
+        if query("SELECT COUNT(*) FROM product")[0][0] or query("SELECT COUNT(*) FROM orders")[0][0]:
+            raise Refused("the database is not empty: demo fills only an empty database")
+        summary = _load(today)
+    return summary
+
+
+def _load(today: date) -> str:
+    catalogue = _table("products")
+    history = sorted(_table("orders"), key=lambda o: (o["OrderDate"], int(o["OrderID"])))
+    details: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in _table("order_details"):
+        details[row["OrderID"]].append(row)
+    customers = {c["CustomerID"]: c["CompanyName"] for c in _table("customers")}
+    shift = _shift(history, today)
+
+    products.save_products([
+        products.ProductInput(sku(p["ProductID"]), p["ProductName"], False, "northwind")
+        for p in catalogue
+    ])
+    shipped_demand: dict[str, int] = defaultdict(int)
+    for order in history:
+        if order["ShippedDate"]:
+            for line in details[order["OrderID"]]:
+                shipped_demand[line["ProductID"]] += int(line["Quantity"])
+    opening = [
+        inventory.AdjustmentInput(
+            sku(p["ProductID"]),
+            int(p["UnitsInStock"]) + int(shipped_demand[p["ProductID"]] * OPENING_SHARE),
+            "opening balance",
+        )
+        for p in catalogue
+    ]
+    first_day = datetime.combine(date.fromisoformat(history[0]["OrderDate"]) + shift, time(7))
+    inventory.adjust([a for a in opening if a.qty > 0], at=first_day)
+
+    entered = [
+        orders.OrderInput(
+            number=o["OrderID"],
+            customer=customers[o["CustomerID"]],
+            ordered_at=_ordered_at(o, shift),
+            # Speedy Express orders are the rush ones; a two-week required date
+            # means the customer wants it all at once.
+            priority={"1": 3, "2": 5, "3": 6}[o["ShipVia"]],
+            ship_complete=(date.fromisoformat(o["RequiredDate"])
+                           - date.fromisoformat(o["OrderDate"])).days <= 14,
+            lines=[orders.LineInput(n, sku(d["ProductID"]), int(d["Quantity"]))
+                   for n, d in enumerate(details[o["OrderID"]], 1)],
+        )
+        for o in history
+    ]
+    result = orders.enter_orders(entered, at=first_day)
+
+    week_ago = datetime.combine(today - timedelta(days=7), time(0))
+    shipped_numbers = {
+        o["OrderID"] for o in history
+        if o["ShippedDate"] and date.fromisoformat(o["ShippedDate"]) + shift < week_ago.date()
+    }
+    to_ship = [
+        sid for sid, number in query(
+            "SELECT s.id, o.number FROM shipment s JOIN orders o ON o.id = s.order_id"
+            " WHERE s.status = 'pending'"
+        )
+        if number in shipped_numbers
+    ]
+    if to_ship:
+        shipments.ship(to_ship, at=week_ago)
+
+    for p in catalogue:
+        if p["Discontinued"] == "1":
+            products.save_products([products.ProductInput(sku(p["ProductID"]), p["ProductName"], True,
+                                                          "northwind")])
+    receipts = _open_purchase_orders(catalogue, today)
+    inventory.receive(receipts, at=datetime.combine(today, time(6, 30)))
+    preferences.save(backorders_enabled=True)
+    return (f"demo data: {len(catalogue)} products, {result.orders} orders ({result.lines} lines),"
+            f" {result.backordered} units backordered, {len(to_ship)} shipments shipped,"
+            f" {len(receipts)} incoming shipments waiting for the Primary run")
+
+
+def _open_purchase_orders(catalogue: list[dict[str, str]], today: date) -> list[inventory.ReceiptInput]:
+    """One receipt per supplier for the units Northwind shows on order."""
+    by_supplier: dict[str, list[inventory.ReceiptLineInput]] = defaultdict(list)
+    for p in catalogue:
+        if int(p["UnitsOnOrder"]) > 0 and p["Discontinued"] != "1":
+            by_supplier[p["SupplierID"]].append(
+                inventory.ReceiptLineInput(sku(p["ProductID"]), int(p["UnitsOnOrder"]))
+            )
+    received = datetime.combine(today, time(6, 30))
+    return [
+        inventory.ReceiptInput(f"PO-{today:%Y%m%d}-{int(supplier):02d}", received, lines)
+        for supplier, lines in sorted(by_supplier.items(), key=lambda kv: int(kv[0]))
+    ]
+
+
+__all__ = ["NORTHWIND", "Path", "load_demo"]

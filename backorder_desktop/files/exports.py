@@ -1,0 +1,99 @@
+"""`export KIND`: shipments, backorders, stock and runs, as CSV or JSON, in SPEC column order."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, TextIO
+
+from backorder_desktop.domain.shipments import shipment_number
+from backorder_desktop.store.database import db, query
+
+KINDS = ("shipments", "backorders", "stock", "runs")
+COLUMNS = {
+    "shipments": ("shipment", "order", "customer", "created_at", "created_by", "run", "status",
+                  "line", "sku", "qty"),
+    "backorders": ("order", "customer", "ordered_at", "priority", "line", "sku", "qty_backordered"),
+    "stock": ("sku", "on_hand", "committed", "available", "backordered"),
+    "runs": ("run", "process", "trigger", "started_at", "finished_at", "outcome", "ledger_rows",
+             "products", "shipments", "units", "error"),
+}
+BATCH = 10_000
+
+
+def iso(value: Any) -> str | None:
+    """A stored time as ISO 8601 local time to the second (SQLite gives text, PostgreSQL datetimes)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value).replace(" ", "T")[:19]
+
+
+def _stream(sql: str) -> Iterator[tuple[Any, ...]]:
+    cursor = db.execute_sql(sql)
+    while batch := cursor.fetchmany(BATCH):
+        yield from batch
+
+
+def rows(kind: str) -> Iterable[tuple[Any, ...]]:
+    """The rows of an export, sorted by their first column, then line."""
+    if kind == "shipments":
+        return (
+            (shipment_number(sid), number, customer, iso(created), by, run, status, line, sku, qty)
+            for sid, number, customer, created, by, run, status, line, sku, qty in _stream(
+                "SELECT s.id, o.number, o.customer, s.created_at, s.created_by, s.run_id, s.status,"
+                " ol.line, p.sku, sl.qty FROM shipment s JOIN orders o ON o.id = s.order_id"
+                " JOIN shipment_line sl ON sl.shipment_id = s.id"
+                " JOIN order_line ol ON ol.id = sl.order_line_id JOIN product p ON p.id = sl.product_id"
+                " ORDER BY s.id, ol.line"
+            )
+        )
+    if kind == "backorders":
+        found = query(
+            "SELECT o.number, o.customer, o.ordered_at, o.priority, ol.line, p.sku, ol.backordered"
+            " FROM order_line ol JOIN orders o ON o.id = ol.order_id JOIN product p ON p.id = ol.product_id"
+            " WHERE ol.backordered > 0 AND o.status = 'open'"
+        )
+        # Sorted here, not in SQL: order numbers compare as plain text on every database.
+        found.sort(key=lambda r: (r[0], r[4]))
+        return ((n, c, iso(at), prio, line, sku, qty) for n, c, at, prio, line, sku, qty in found)
+    if kind == "stock":
+        found = query("SELECT sku, on_hand, committed, on_hand - committed, backordered FROM product")
+        found.sort(key=lambda r: r[0])
+        return found
+    if kind == "runs":
+        return (
+            (rid, process, trigger, iso(start), iso(end), outcome, ledger_rows, products, ships, units,
+             error)
+            for rid, process, trigger, start, end, outcome, ledger_rows, products, ships, units, error
+            in _stream(
+                "SELECT id, process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
+                " shipments, units, error FROM run ORDER BY id"
+            )
+        )
+    raise ValueError(f"unknown export kind {kind!r}")
+
+
+def write(kind: str, out: TextIO, fmt: str = "csv") -> int:
+    """Write the export KIND to OUT; return the number of rows."""
+    columns = COLUMNS[kind]
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows(kind):
+            writer.writerow(["" if v is None else v for v in row])
+            count += 1
+        return count
+    if fmt == "json":
+        out.write("[")
+        for row in rows(kind):
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+        return count
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,168 @@
+"""Small builders and readers for the domain story tests.
+
+Builders write through the domain API only; readers use plain SQL so that the
+assertions do not depend on the code under test.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from backorder_desktop.domain import allocation, check, inventory, orders, preferences, products
+from backorder_desktop.domain.allocation import RunResult
+from backorder_desktop.domain.orders import EntryResult, LineInput, OrderInput
+from backorder_desktop.store.database import query
+
+T0 = datetime(2026, 11, 24, 9, 0, 0)
+
+_receipt_numbers = itertools.count(1)
+
+
+def at(minutes: int) -> datetime:
+    """A time MINUTES after T0 (order dates that sort as expected)."""
+    return T0 + timedelta(minutes=minutes)
+
+
+# --- builders -------------------------------------------------------------------------------
+
+
+def catalogue(*skus: str, discontinued: tuple[str, ...] = ()) -> None:
+    """Create products (name = SKU); those in DISCONTINUED are marked so."""
+    products.save_products([
+        products.ProductInput(sku, f"Product {sku}", sku in discontinued, f"test {sku}")
+        for sku in skus
+    ])
+
+
+def receive(number: str | None = None, **qty: int) -> int:
+    """One incoming shipment with a line per SKU: receive(W=10, G=5)."""
+    number = number or f"R{next(_receipt_numbers):05d}"
+    return inventory.receive([inventory.ReceiptInput(
+        number, T0, [inventory.ReceiptLineInput(sku, n) for sku, n in qty.items()]
+    )])
+
+
+def adjust(sku: str, qty: int, reason: str = "count correction") -> int:
+    return inventory.adjust([inventory.AdjustmentInput(sku, qty, reason)])
+
+
+def give_back(order: str, sku: str, qty: int) -> int:
+    """A customer return."""
+    return inventory.record_returns([inventory.ReturnInput(order, sku, qty)])
+
+
+def order_input(
+    number: str,
+    *lines: tuple[str, int],
+    priority: int = 5,
+    ship_complete: bool = False,
+    when: datetime = T0,
+    customer: str = "Acme Ltd",
+) -> OrderInput:
+    """An order whose lines are numbered 1, 2, ... in the given sequence."""
+    return OrderInput(number, customer, when, priority, ship_complete,
+                      [LineInput(i, sku, qty) for i, (sku, qty) in enumerate(lines, 1)])
+
+
+def order(number: str, *lines: tuple[str, int], **kwargs: object) -> EntryResult:
+    """Enter one order: order("A1", ("W", 5), ("G", 2), priority=1)."""
+    return orders.enter_orders([order_input(number, *lines, **kwargs)])  # type: ignore[arg-type]
+
+
+def enable(order_by: str | None = None) -> None:
+    preferences.save(backorders_enabled=True, allocation_order=order_by)
+
+
+def run(process: str, trigger: str = "manual", **kwargs: bool) -> RunResult:
+    return allocation.run_process(process, trigger, **kwargs)
+
+
+# --- readers --------------------------------------------------------------------------------
+
+
+def stock(sku: str) -> tuple[int, int, int, int]:
+    """(on hand, committed, available, backordered) of SKU, as stored."""
+    on_hand, committed, backordered = query(
+        "SELECT on_hand, committed, backordered FROM product WHERE sku = ?", (sku,)
+    )[0]
+    return on_hand, committed, on_hand - committed, backordered
+
+
+def shipments(
+    order: str | None = None, by: str | None = None, status: str | None = None
+) -> list[tuple[str, str, str, list[tuple[int, str, int]]]]:
+    """Shipments in creation order as (order, created by, status, [(line, sku, qty), ...])."""
+    return [(number, creator, state, lines) for _sid, number, creator, state, _run, lines
+            in shipment_rows(order, by, status)]
+
+
+def shipment_rows(
+    order: str | None = None, by: str | None = None, status: str | None = None
+) -> list[tuple[int, str, str, str, int | None, list[tuple[int, str, int]]]]:
+    """Like shipments(), with the id first and the run id before the lines."""
+    rows = query(
+        "SELECT s.id, o.number, s.created_by, s.status, s.run_id FROM shipment s"
+        " JOIN orders o ON o.id = s.order_id ORDER BY s.id"
+    )
+    found = []
+    for sid, number, creator, state, run_id in rows:
+        if order not in (None, number) or by not in (None, creator) or status not in (None, state):
+            continue
+        lines = [tuple(r) for r in query(
+            "SELECT ol.line, p.sku, sl.qty FROM shipment_line sl"
+            " JOIN order_line ol ON ol.id = sl.order_line_id JOIN product p ON p.id = sl.product_id"
+            " WHERE sl.shipment_id = ? ORDER BY sl.id",
+            (sid,),
+        )]
+        found.append((sid, number, creator, state, run_id, lines))
+    return found
+
+
+def shipment_ids(order: str | None = None, by: str | None = None) -> list[int]:
+    return [row[0] for row in shipment_rows(order, by)]
+
+
+def line(number: str, line_no: int) -> dict[str, int]:
+    """The quantities of one order line."""
+    ordered, committed, shipped, backordered, cancelled = query(
+        "SELECT ol.ordered, ol.committed, ol.shipped, ol.backordered, ol.cancelled"
+        " FROM order_line ol JOIN orders o ON o.id = ol.order_id"
+        " WHERE o.number = ? AND ol.line = ?",
+        (number, line_no),
+    )[0]
+    return {"ordered": ordered, "committed": committed, "shipped": shipped,
+            "backordered": backordered, "cancelled": cancelled}
+
+
+def status(number: str) -> str:
+    return query("SELECT status FROM orders WHERE number = ?", (number,))[0][0]
+
+
+def count(table: str) -> int:
+    return query(f"SELECT COUNT(*) FROM {table}")[0][0]
+
+
+def runs() -> list[tuple[str, str, str, int, int, int, int, str]]:
+    """Run records: (process, trigger, outcome, ledger rows, products, shipments, units, error)."""
+    return [tuple(r) for r in query(
+        "SELECT process, trigger, outcome, ledger_rows, products, shipments, units, error"
+        " FROM run ORDER BY id"
+    )]
+
+
+def watermark(process: str) -> int:
+    return query("SELECT ledger_id FROM watermark WHERE process = ?", (process,))[0][0]
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of the tables that hold business state (not the run log)."""
+    tables = ["product", "orders", "order_line", "shipment", "shipment_line", "ledger",
+              "receipt", "receipt_line", "adjustment", "customer_return", "watermark", "counter"]
+    return {t: [tuple(r) for r in query(f"SELECT * FROM {t} ORDER BY 1")] for t in tables}
+
+
+def assert_clean() -> None:
+    """check() finds no violation."""
+    report = check.check()
+    assert report.violations == []
