@@ -6,6 +6,7 @@ Exit 0 on success, 1 when the operation fails, 2 on bad usage or bad input.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -17,9 +18,12 @@ import peewee
 
 from backorder_desktop import __version__
 from backorder_desktop.domain import allocation, preferences, shipments
+from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput, Refused
 from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
+from backorder_desktop.scheduling import plan
+from backorder_desktop.scheduling.engine import utc_now
 from backorder_desktop.store.database import DatabaseProblem, explain
 from backorder_desktop.store.schema import open_database
 
@@ -29,8 +33,12 @@ OK, FAILED, BAD_INPUT = 0, 1, 2
 
 
 def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument("--db", metavar="PATH", default=default,
-                        help="SQLite file or postgresql:// URL (default: the window's database)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="SQLite file or postgresql:// URL (default: the window's database)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("run", "run a backorder process once now (trigger: cli) and print its run record")
     sub.add_argument("process", choices=allocation.PROCESSES)
     sub.add_argument("--dry-run", action="store_true", help="compute and report, write only the run record")
-    sub.add_argument("--explain", action="store_true",
-                     help="with --dry-run: say why each waiting line was filled, partly filled or skipped")
+    sub.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --dry-run: say why each waiting line was filled, partly filled or skipped",
+    )
     sub = command("export", "export shipments, backorders, stock or runs")
     sub.add_argument("kind", choices=exports.KINDS)
     sub.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -72,6 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
     switch.add_argument("--disable", action="store_true", help="disable back order management")
     sub.add_argument("--order-by", choices=preferences.ALLOCATION_ORDERS)
     command("check", "recompute stock from the ledger and check every invariant")
+    sub = command("schedules", "show the automation schedules, or change one with 'schedules set'")
+    sub.add_argument("--format", choices=("table", "json"), default="table")
+    actions = sub.add_subparsers(dest="action", metavar="set")
+    change = actions.add_parser("set", help="change a schedule (same validation as the window)")
+    _db_option(change, argparse.SUPPRESS)
+    change.add_argument("code", type=int, choices=sorted(saved_schedules.PROCESS_OF))
+    flag = change.add_mutually_exclusive_group()
+    flag.add_argument("--on", dest="enabled", action="store_const", const=True)
+    flag.add_argument("--off", dest="enabled", action="store_const", const=False)
+    change.add_argument("--every", type=int, metavar="N")
+    change.add_argument("--unit", choices=plan.UNITS)
+    change.add_argument("--days", metavar="mon,tue,...")
+    change.add_argument("--start", metavar="HH:MM")
+    change.add_argument("--end", metavar="HH:MM")
+    change.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
@@ -108,8 +134,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return OK
     except Exception as error:
         log.exception("the %s command failed", args.command)
-        print(f"error: internal error ({type(error).__name__}: {error}); the log file has the details",
-              file=sys.stderr)
+        print(
+            f"error: internal error ({type(error).__name__}: {error}); the log file has the details",
+            file=sys.stderr,
+        )
         return FAILED
 
 
@@ -135,31 +163,48 @@ def cmd_ship(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_void_shipment(args: argparse.Namespace, out: TextIO) -> int:
     ids = shipments.parse_numbers(args.shipment)
     units = shipments.void(ids)
-    print(f"voided {', '.join(map(shipments.shipment_number, ids))}: {units} units back on backorder",
-          file=out)
+    print(
+        f"voided {', '.join(map(shipments.shipment_number, ids))}: {units} units back on backorder", file=out
+    )
     return OK
 
 
 def cmd_void_order(args: argparse.Namespace, out: TextIO) -> int:
     released, cancelled = shipments.void_order(args.order)
-    print(f"voided order {args.order}: {released} committed units released,"
-          f" {cancelled} backordered units cancelled", file=out)
+    print(
+        f"voided order {args.order}: {released} committed units released,"
+        f" {cancelled} backordered units cancelled",
+        file=out,
+    )
     return OK
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     result = allocation.run_process(args.process, "cli", dry_run=args.dry_run, explain=args.explain)
     record = result.record
-    values = (record.id, record.process, record.trigger, exports.iso(record.started_at),
-              exports.iso(record.finished_at), record.outcome, record.ledger_rows, record.products,
-              record.shipments, record.units, record.error)
+    values = (
+        record.id,
+        record.process,
+        record.trigger,
+        exports.iso(record.started_at),
+        exports.iso(record.finished_at),
+        record.outcome,
+        record.ledger_rows,
+        record.products,
+        record.shipments,
+        record.units,
+        record.error,
+    )
     for column, value in zip(exports.COLUMNS["runs"], values, strict=True):
         print(f"{column}: {'' if value is None else value}", file=out)
     if args.explain:
         print("", file=out)
         for note in result.explanations:
-            print(f"order {note.order} line {note.line} ({note.sku}, {note.backordered} waiting):"
-                  f" {note.reason}", file=out)
+            print(
+                f"order {note.order} line {note.line} ({note.sku}, {note.backordered} waiting):"
+                f" {note.reason}",
+                file=out,
+            )
     if record.outcome == "failed":
         print(f"error: the {record.process} run failed: {record.error}", file=sys.stderr)
         return FAILED
@@ -184,8 +229,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_prefs(args: argparse.Namespace, out: TextIO) -> int:
     enabled = True if args.enable else False if args.disable else None
-    prefs = preferences.save(enabled, args.order_by) if (enabled is not None or args.order_by) \
+    prefs = (
+        preferences.save(enabled, args.order_by)
+        if (enabled is not None or args.order_by)
         else preferences.load()
+    )
     print(f"back order management: {'enabled' if prefs.backorders_enabled else 'disabled'}", file=out)
     print(f"allocation order: {prefs.allocation_order}", file=out)
     return OK
@@ -200,9 +248,65 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     for violation in report.violations:
         print(f"violation: {violation}", file=out)
     verdict = "ok" if report.ok else f"{len(report.violations)} violations"
-    print(f"{verdict}: {report.products} products, {report.ledger_rows} ledger rows,"
-          f" {report.order_lines} order lines checked", file=out)
+    print(
+        f"{verdict}: {report.products} products, {report.ledger_rows} ledger rows,"
+        f" {report.order_lines} order lines checked",
+        file=out,
+    )
     return OK if report.ok else FAILED
+
+
+def cmd_schedules(args: argparse.Namespace, out: TextIO) -> int:
+    if getattr(args, "action", None) == "set":
+        saved_schedules.save(
+            args.code,
+            enabled=args.enabled,
+            every=args.every,
+            unit=args.unit,
+            days=saved_schedules.parse_days(args.days) if args.days is not None else None,
+            start=saved_schedules.parse_time(args.start, "start") if args.start is not None else None,
+            end=saved_schedules.parse_time(args.end, "end") if args.end is not None else None,
+        )
+    views = schedule_views()
+    if args.format == "json":
+        json.dump(views, out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return OK
+    print(f"{'code':<5} {'name':<28} {'on':<3} {'schedule':<42} {'next run':<20} last run", file=out)
+    for view, row in zip(views, saved_schedules.load_all(), strict=True):
+        last = saved_schedules.last_run(row.process)
+        last_text = f"{view['last_run']} ({last.outcome})" if last else "never"
+        print(
+            f"{view['code']:<5} {view['name']:<28} {'on' if view['on'] else 'off':<3}"
+            f" {plan.describe(row.rule):<42} {view['next_run'] or '-':<20} {last_text}",
+            file=out,
+        )
+    return OK
+
+
+def schedule_views() -> list[dict[str, object]]:
+    """The schedules with the keys of `schedules --format json` (SPEC section 7)."""
+    now = utc_now()
+    tz = plan.local_zone()
+    views: list[dict[str, object]] = []
+    for row in saved_schedules.load_all():
+        last = saved_schedules.last_run(row.process)
+        upcoming = saved_schedules.next_run_of(row, now, tz)
+        views.append(
+            {
+                "code": row.code,
+                "name": row.name,
+                "on": row.rule.enabled,
+                "every": row.rule.every,
+                "unit": row.rule.unit,
+                "days": [plan.DAYS[d] for d in sorted(row.rule.days)],
+                "start": f"{row.rule.start:%H:%M}",
+                "end": f"{row.rule.end:%H:%M}",
+                "next_run": exports.iso(upcoming),
+                "last_run": exports.iso(last.started_at) if last else None,
+            }
+        )
+    return views
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
@@ -215,4 +319,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "export": cmd_export,
     "prefs": cmd_prefs,
     "check": cmd_check,
+    "schedules": cmd_schedules,
 }

@@ -66,10 +66,9 @@ def _load(today: date) -> str:
     customers = {c["CustomerID"]: c["CompanyName"] for c in _table("customers")}
     shift = _shift(history, today)
 
-    products.save_products([
-        products.ProductInput(sku(p["ProductID"]), p["ProductName"], False, "northwind")
-        for p in catalogue
-    ])
+    products.save_products(
+        [products.ProductInput(sku(p["ProductID"]), p["ProductName"], False, "northwind") for p in catalogue]
+    )
     shipped_demand: dict[str, int] = defaultdict(int)
     for order in history:
         if order["ShippedDate"]:
@@ -94,10 +93,12 @@ def _load(today: date) -> str:
             # Speedy Express orders are the rush ones; a two-week required date
             # means the customer wants it all at once.
             priority={"1": 3, "2": 5, "3": 6}[o["ShipVia"]],
-            ship_complete=(date.fromisoformat(o["RequiredDate"])
-                           - date.fromisoformat(o["OrderDate"])).days <= 14,
-            lines=[orders.LineInput(n, sku(d["ProductID"]), int(d["Quantity"]))
-                   for n, d in enumerate(details[o["OrderID"]], 1)],
+            ship_complete=(date.fromisoformat(o["RequiredDate"]) - date.fromisoformat(o["OrderDate"])).days
+            <= 14,
+            lines=[
+                orders.LineInput(n, sku(d["ProductID"]), int(d["Quantity"]))
+                for n, d in enumerate(details[o["OrderID"]], 1)
+            ],
         )
         for o in history
     ]
@@ -105,11 +106,13 @@ def _load(today: date) -> str:
 
     week_ago = datetime.combine(today - timedelta(days=7), time(0))
     shipped_numbers = {
-        o["OrderID"] for o in history
+        o["OrderID"]
+        for o in history
         if o["ShippedDate"] and date.fromisoformat(o["ShippedDate"]) + shift < week_ago.date()
     }
     to_ship = [
-        sid for sid, number in query(
+        sid
+        for sid, number in query(
             "SELECT s.id, o.number FROM shipment s JOIN orders o ON o.id = s.order_id"
             " WHERE s.status = 'pending'"
         )
@@ -120,14 +123,17 @@ def _load(today: date) -> str:
 
     for p in catalogue:
         if p["Discontinued"] == "1":
-            products.save_products([products.ProductInput(sku(p["ProductID"]), p["ProductName"], True,
-                                                          "northwind")])
+            products.save_products(
+                [products.ProductInput(sku(p["ProductID"]), p["ProductName"], True, "northwind")]
+            )
     receipts = _open_purchase_orders(catalogue, today)
     inventory.receive(receipts, at=datetime.combine(today, time(6, 30)))
     preferences.save(backorders_enabled=True)
-    return (f"demo data: {len(catalogue)} products, {result.orders} orders ({result.lines} lines),"
-            f" {result.backordered} units backordered, {len(to_ship)} shipments shipped,"
-            f" {len(receipts)} incoming shipments waiting for the Primary run")
+    return (
+        f"demo data: {len(catalogue)} products, {result.orders} orders ({result.lines} lines),"
+        f" {result.backordered} units backordered, {len(to_ship)} shipments shipped,"
+        f" {len(receipts)} incoming shipments waiting for the Primary run"
+    )
 
 
 def _open_purchase_orders(catalogue: list[dict[str, str]], today: date) -> list[inventory.ReceiptInput]:

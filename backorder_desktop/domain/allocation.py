@@ -112,8 +112,9 @@ def run_process(
         raise ValueError(f"unknown trigger {trigger!r}")
     started = clock.now()
     if not preferences.load().backorders_enabled:
-        record = RunRecord(0, process, trigger, started, clock.now(), "skipped",
-                           error="back order management is not enabled")
+        record = RunRecord(
+            0, process, trigger, started, clock.now(), "skipped", error="back order management is not enabled"
+        )
         _save_record(record)
         log.info("%s run skipped: backorder management is off", process)
         return RunResult(record)
@@ -121,13 +122,19 @@ def run_process(
         with write():
             result = _run_in_transaction(process, trigger, started, dry_run, explain, progress)
     except Exception as error:
-        record = RunRecord(0, process, trigger, started, clock.now(), "failed",
-                           error=f"{type(error).__name__}: {error}")
+        record = RunRecord(
+            0, process, trigger, started, clock.now(), "failed", error=f"{type(error).__name__}: {error}"
+        )
         _save_record(record)
         log.exception("%s run failed", process)
         return RunResult(record)
-    log.info("%s run %s: %s units in %s shipments", process, result.record.outcome,
-             result.record.units, result.record.shipments)
+    log.info(
+        "%s run %s: %s units in %s shipments",
+        process,
+        result.record.outcome,
+        result.record.units,
+        result.record.shipments,
+    )
     return result
 
 
@@ -140,8 +147,18 @@ def _insert_record(record: RunRecord) -> None:
     record.id = query(
         "INSERT INTO run (process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
         " shipments, units, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (record.process, record.trigger, record.started_at, record.finished_at, record.outcome,
-         record.ledger_rows, record.products, record.shipments, record.units, record.error),
+        (
+            record.process,
+            record.trigger,
+            record.started_at,
+            record.finished_at,
+            record.outcome,
+            record.ledger_rows,
+            record.products,
+            record.shipments,
+            record.units,
+            record.error,
+        ),
     )[0][0]
 
 
@@ -167,9 +184,18 @@ def _run_in_transaction(
     if explain or any(budgets.values()):
         waiting = _waiting_lines(process, watermark, top, everything=explain)
         walk.run(waiting, progress)
-    record = RunRecord(0, process, trigger, started, None, "dry-run" if dry_run else "ok",
-                       ledger_rows=int(ledger_rows), products=len(budgets),
-                       shipments=len(walk.shipments), units=walk.units)
+    record = RunRecord(
+        0,
+        process,
+        trigger,
+        started,
+        None,
+        "dry-run" if dry_run else "ok",
+        ledger_rows=int(ledger_rows),
+        products=len(budgets),
+        shipments=len(walk.shipments),
+        units=walk.units,
+    )
     if not dry_run:
         _insert_record(record)
         _write_allocation(walk, process, record.id, clock.now())
@@ -196,6 +222,13 @@ def _budgets(process: str, watermark: int, top: int) -> dict[int, int]:
     return {pid: max(0, int(available)) for pid, available in rows}
 
 
+def _waiting(row: tuple) -> _Waiting:
+    line_id, order_id, line, product_id, backordered, number, priority, ordered_at, whole = row
+    return _Waiting(
+        line_id, order_id, line, product_id, backordered, number, priority, ordered_at, bool(whole)
+    )
+
+
 def _waiting_lines(process: str, watermark: int, top: int, everything: bool) -> list[_Waiting]:
     """Waiting lines on products with a budget, plus every waiting line of the
     ship-complete orders among them (a ship-complete order is decided whole)."""
@@ -212,13 +245,13 @@ def _waiting_lines(process: str, watermark: int, top: int, everything: bool) -> 
             _WAITING_SQL + " AND ol.product_id IN (SELECT id FROM product"
             " WHERE backordered > 0 AND on_hand > committed)"
         )
-    lines = {row[0]: _Waiting(*row[:8], bool(row[8])) for row in rows}
+    lines = {row[0]: _waiting(row) for row in rows}
     if not everything:
         whole_orders = sorted({w.order_id for w in lines.values() if w.ship_complete})
         for part in chunks(whole_orders):
             marks = ", ".join("?" * len(part))
             for row in query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part)):
-                lines.setdefault(row[0], _Waiting(*row[:8], bool(row[8])))
+                lines.setdefault(row[0], _waiting(row))
     return list(lines.values())
 
 
@@ -310,15 +343,17 @@ class _Walk:
         return f"not filled: behind {ahead}; the budget of {start} {sku} went to lines ahead"
 
     def _note(self, w: _Waiting, qty: int, reason: str) -> None:
-        self.explanations.append(Explanation(w.number, w.line, self.skus.get(w.product_id, ""),
-                                             w.backordered, qty, reason))
+        self.explanations.append(
+            Explanation(w.number, w.line, self.skus.get(w.product_id, ""), w.backordered, qty, reason)
+        )
 
 
 def _write_allocation(walk: _Walk, process: str, run_id: int, at: datetime) -> None:
     """Write the shipments of a run, move units from backordered to committed."""
     new = [
-        shipments.NewShipment(order_id, [(w.line_id, w.product_id, qty)
-                                         for w, qty in sorted(given, key=lambda g: g[0].line)])
+        shipments.NewShipment(
+            order_id, [(w.line_id, w.product_id, qty) for w, qty in sorted(given, key=lambda g: g[0].line)]
+        )
         for order_id, given in sorted(walk.given.items())
     ]
     shipments.create(new, process, at, run_id=run_id)

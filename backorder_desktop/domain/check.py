@@ -27,9 +27,9 @@ def _sums(sql: str) -> dict[int, tuple[int, ...]]:
 def check() -> CheckReport:
     """Recompute and compare; every mismatch is a violation, a negative available a warning."""
     report = CheckReport()
-    products = {row[0]: row[1:] for row in query(
-        "SELECT id, sku, on_hand, committed, backordered FROM product"
-    )}
+    products = {
+        row[0]: row[1:] for row in query("SELECT id, sku, on_hand, committed, backordered FROM product")
+    }
     report.products = len(products)
     from_ledger = _sums(
         "SELECT product_id, SUM(on_hand_delta), SUM(committed_delta), COUNT(*) FROM ledger"
@@ -52,18 +52,19 @@ def check() -> CheckReport:
             report.violations.append(f"{sku}: committed is {committed}, the ledger says {led_committed}")
         (in_pending,) = pending.get(pid, (0,))
         if committed != in_pending:
-            report.violations.append(
-                f"{sku}: committed is {committed}, pending shipments hold {in_pending}")
+            report.violations.append(f"{sku}: committed is {committed}, pending shipments hold {in_pending}")
         (in_orders,) = waiting.get(pid, (0,))
         if backordered != in_orders:
             report.violations.append(
-                f"{sku}: backordered is {backordered}, open order lines want {in_orders}")
+                f"{sku}: backordered is {backordered}, open order lines want {in_orders}"
+            )
         if on_hand < 0:
             report.violations.append(f"{sku}: on hand is negative ({on_hand})")
         elif on_hand < committed:
             report.warnings.append(
                 f"{sku}: available is {on_hand - committed} (on hand {on_hand} below committed"
-                f" {committed}, after a negative adjustment); the processes allocate none of it")
+                f" {committed}, after a negative adjustment); the processes allocate none of it"
+            )
     _check_lines(report)
     _check_orders(report)
     _check_returns(report)
@@ -90,7 +91,8 @@ def _check_lines(report: CheckReport) -> None:
         if ordered != committed + shipped + backordered + cancelled:
             report.violations.append(
                 f"{where}: ordered {ordered} is not committed {committed} + shipped {shipped}"
-                f" + backordered {backordered} + cancelled {cancelled}")
+                f" + backordered {backordered} + cancelled {cancelled}"
+            )
         if committed != held:
             report.violations.append(f"{where}: committed {committed}, pending shipments hold {held}")
         if shipped != sent:

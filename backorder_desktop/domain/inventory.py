@@ -49,9 +49,7 @@ def _known_sku(sku: str, where: str, catalogue: dict) -> Problem | None:
     return None
 
 
-def receive(
-    receipts: list[ReceiptInput], at: datetime | None = None, *, check_only: bool = False
-) -> int:
+def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_only: bool = False) -> int:
     """Record incoming shipments, all or none; on hand rises. Returns units received."""
     at = at or clock.now()
     with write():
@@ -74,11 +72,14 @@ def receive(
                 if problem:
                     problems.append(problem)
                 if line.sku in skus:
-                    problems.append(Problem(line_where, "sku",
-                                            f"{line.sku!r} repeats in receipt {receipt.number!r}"))
+                    problems.append(
+                        Problem(line_where, "sku", f"{line.sku!r} repeats in receipt {receipt.number!r}")
+                    )
                 skus.add(line.sku)
                 if line.qty < 1:
-                    problems.append(Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}"))
+                    problems.append(
+                        Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}")
+                    )
         numbers = [r.number for r in receipts]
         for part in chunks(numbers):
             marks = ", ".join("?" * len(part))
@@ -101,8 +102,7 @@ def receive(
                 [(receipt_id, catalogue[ln.sku].id, ln.qty) for ln in receipt.lines],
             )
             movements += [
-                ledger.Movement(ledger.RECEIPT, catalogue[ln.sku].id, ln.qty, 0,
-                                f"receipt {receipt.number}")
+                ledger.Movement(ledger.RECEIPT, catalogue[ln.sku].id, ln.qty, 0, f"receipt {receipt.number}")
                 for ln in receipt.lines
             ]
         ledger.record(movements, at)
@@ -134,9 +134,11 @@ def adjust(
                 problems.append(Problem(where, "reason", "give a reason (count correction, damage, ...)"))
             on_hand[adj.sku] += adj.qty
             if on_hand[adj.sku] < 0:
-                problems.append(Problem(
-                    where, "qty", f"would leave {adj.sku} with {on_hand[adj.sku]} on hand (below zero)"
-                ))
+                problems.append(
+                    Problem(
+                        where, "qty", f"would leave {adj.sku} with {on_hand[adj.sku]} on hand (below zero)"
+                    )
+                )
         if problems:
             raise BadInput(problems)
         if check_only:
@@ -149,8 +151,9 @@ def adjust(
                 " RETURNING id",
                 (product_id, adj.qty, adj.reason, at),
             )[0]
-            movements.append(ledger.Movement(ledger.ADJUSTMENT, product_id, adj.qty, 0,
-                                             f"adjustment {adjustment_id}"))
+            movements.append(
+                ledger.Movement(ledger.ADJUSTMENT, product_id, adj.qty, 0, f"adjustment {adjustment_id}")
+            )
         ledger.record(movements, at)
     return sum(a.qty for a in adjustments)
 
@@ -183,11 +186,14 @@ def record_returns(
             key = (orders[ret.order][0], catalogue[ret.sku].id)
             left = returnable.get(key, 0)
             if ret.qty > left:
-                problems.append(Problem(
-                    where, "qty",
-                    f"order {ret.order} can return at most {left} of {ret.sku} "
-                    "(shipped less earlier returns)",
-                ))
+                problems.append(
+                    Problem(
+                        where,
+                        "qty",
+                        f"order {ret.order} can return at most {left} of {ret.sku} "
+                        "(shipped less earlier returns)",
+                    )
+                )
             returnable[key] = left - ret.qty
         if problems:
             raise BadInput(problems)
@@ -202,8 +208,11 @@ def record_returns(
                 " VALUES (?, ?, ?, ?) RETURNING id",
                 (order_id, product_id, ret.qty, at),
             )[0]
-            movements.append(ledger.Movement(ledger.RETURN, product_id, ret.qty, 0,
-                                             f"return {return_id} order {ret.order}"))
+            movements.append(
+                ledger.Movement(
+                    ledger.RETURN, product_id, ret.qty, 0, f"return {return_id} order {ret.order}"
+                )
+            )
         ledger.record(movements, at)
     return sum(r.qty for r in returns)
 

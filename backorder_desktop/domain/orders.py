@@ -61,12 +61,18 @@ def shape_problems(orders: list[OrderInput]) -> list[Problem]:
         for line in order.lines:
             line_where = line.where or f"order {order.number} line {line.line}"
             if line.line < 1:
-                problems.append(Problem(line_where, "line", f"must be a positive whole number, not {line.line}"))
+                problems.append(
+                    Problem(line_where, "line", f"must be a positive whole number, not {line.line}")
+                )
             if line.line in lines_seen:
-                problems.append(Problem(line_where, "line", f"line {line.line} of order {order.number!r} repeats"))
+                problems.append(
+                    Problem(line_where, "line", f"line {line.line} of order {order.number!r} repeats")
+                )
             lines_seen.add(line.line)
             if line.qty < 1:
-                problems.append(Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}"))
+                problems.append(
+                    Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}")
+                )
     return problems
 
 
@@ -76,16 +82,17 @@ def _check(orders: list[OrderInput], catalogue: dict) -> list[Problem]:
     numbers = [o.number for o in orders]
     for part in chunks(numbers):
         marks = ", ".join("?" * len(part))
-        taken = {
-            n for (n,) in query(f"SELECT number FROM orders WHERE number IN ({marks})", tuple(part))
-        }
+        taken = {n for (n,) in query(f"SELECT number FROM orders WHERE number IN ({marks})", tuple(part))}
         problems += [
             Problem(o.where or f"order {o.number}", "order", f"order {o.number!r} already exists")
-            for o in orders if o.number in taken
+            for o in orders
+            if o.number in taken
         ]
     for order in orders:
         if not order.lines:
-            problems.append(Problem(order.where or f"order {order.number}", "line", "an order needs at least one line"))
+            problems.append(
+                Problem(order.where or f"order {order.number}", "line", "an order needs at least one line")
+            )
         for line in order.lines:
             problem = unknown_or_discontinued(
                 line.sku, line.where or f"order {order.number} line {line.line}", catalogue
@@ -123,8 +130,16 @@ def enter_orders(
         line_id = first_line
         for index, order in enumerate(orders):
             order_id = first_order + index
-            order_rows.append((order_id, order.number, order.customer, order.ordered_at,
-                               order.priority, order.ship_complete))
+            order_rows.append(
+                (
+                    order_id,
+                    order.number,
+                    order.customer,
+                    order.ordered_at,
+                    order.priority,
+                    order.ship_complete,
+                )
+            )
             wanted = [(catalogue[ln.sku].id, ln) for ln in order.lines]
             commits = _commitments(wanted, available, order.ship_complete)
             shipment = shipments.NewShipment(order_id)

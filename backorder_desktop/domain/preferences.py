@@ -22,11 +22,18 @@ def load() -> OrderEntryPreferences:
     return OrderEntryPreferences(bool(enabled), order)
 
 
-def save(backorders_enabled: bool | None = None, allocation_order: str | None = None) -> OrderEntryPreferences:
+def save(
+    backorders_enabled: bool | None = None, allocation_order: str | None = None
+) -> OrderEntryPreferences:
     """Change the given preferences (None leaves one as it is) and return them as saved."""
     if allocation_order is not None and allocation_order not in ALLOCATION_ORDERS:
-        raise BadInput([Problem("preferences", "allocation order",
-                                f"must be priority or date, not {allocation_order!r}")])
+        raise BadInput(
+            [
+                Problem(
+                    "preferences", "allocation order", f"must be priority or date, not {allocation_order!r}"
+                )
+            ]
+        )
     with write():
         if backorders_enabled is not None:
             executemany("UPDATE preferences SET backorders_enabled = ? WHERE id = 1", [(backorders_enabled,)])

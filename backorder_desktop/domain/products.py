@@ -79,9 +79,7 @@ def save_products(products: list[ProductInput]) -> tuple[int, int]:
     first_seen: dict[str, str] = {}
     for item in products:
         if item.sku in first_seen:
-            problems.append(
-                Problem(item.where, "sku", f"{item.sku!r} repeats {first_seen[item.sku]}")
-            )
+            problems.append(Problem(item.where, "sku", f"{item.sku!r} repeats {first_seen[item.sku]}"))
         else:
             first_seen[item.sku] = item.where
     if problems:
@@ -95,9 +93,7 @@ def save_products(products: list[ProductInput]) -> tuple[int, int]:
             " VALUES (?, ?, ?, 0, 0, 0)",
             [(p.sku, p.name, bool(p.discontinued)) for p in new],
         )
-        executemany(
-            "UPDATE product SET name = ? WHERE sku = ?", [(p.name, p.sku) for p in old]
-        )
+        executemany("UPDATE product SET name = ? WHERE sku = ?", [(p.name, p.sku) for p in old])
         executemany(
             "UPDATE product SET discontinued = ? WHERE sku = ?",
             [(p.discontinued, p.sku) for p in old if p.discontinued is not None],

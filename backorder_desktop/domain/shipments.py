@@ -53,8 +53,11 @@ def create(
     )
     executemany(
         "INSERT INTO shipment_line (shipment_id, order_line_id, product_id, qty) VALUES (?, ?, ?, ?)",
-        [(sid, line, product, qty) for sid, s in zip(ids, shipments, strict=True)
-         for line, product, qty in s.lines],
+        [
+            (sid, line, product, qty)
+            for sid, s in zip(ids, shipments, strict=True)
+            for line, product, qty in s.lines
+        ],
     )
     ledger.record(
         (
@@ -133,8 +136,16 @@ def ship(ids: list[int], at: datetime | None = None) -> int:
             [(ln.qty, ln.qty, ln.order_line_id) for ln in lines],
         )
         ledger.record(
-            (ledger.Movement(ledger.SHIP, ln.product_id, -ln.qty, -ln.qty,
-                             f"shipment {shipment_number(ln.shipment_id)}") for ln in lines),
+            (
+                ledger.Movement(
+                    ledger.SHIP,
+                    ln.product_id,
+                    -ln.qty,
+                    -ln.qty,
+                    f"shipment {shipment_number(ln.shipment_id)}",
+                )
+                for ln in lines
+            ),
             at,
         )
         close_orders_fully_shipped({ln.order_id for ln in lines})
@@ -161,9 +172,7 @@ def void(ids: list[int], at: datetime | None = None) -> int:
 
 def _release(ids: list[int], lines: list[_Line], at: datetime) -> None:
     """Void shipments IDS; units go back on backorder, or are cancelled on a voided order."""
-    executemany(
-        "UPDATE shipment SET status = 'void', closed_at = ? WHERE id = ?", [(at, sid) for sid in ids]
-    )
+    executemany("UPDATE shipment SET status = 'void', closed_at = ? WHERE id = ?", [(at, sid) for sid in ids])
     to_backorder = [ln for ln in lines if ln.order_status == "open"]
     to_cancel = [ln for ln in lines if ln.order_status != "open"]
     executemany(
@@ -179,8 +188,12 @@ def _release(ids: list[int], lines: list[_Line], at: datetime) -> None:
         backordered[ln.product_id] += ln.qty
     ledger.change_backordered(backordered)
     ledger.record(
-        (ledger.Movement(ledger.RELEASE, ln.product_id, 0, -ln.qty,
-                         f"shipment {shipment_number(ln.shipment_id)}") for ln in lines),
+        (
+            ledger.Movement(
+                ledger.RELEASE, ln.product_id, 0, -ln.qty, f"shipment {shipment_number(ln.shipment_id)}"
+            )
+            for ln in lines
+        ),
         at,
     )
 
@@ -199,15 +212,17 @@ def void_order(number: str, at: datetime | None = None) -> tuple[int, int]:
         if status != "open":
             raise Refused(f"cannot void order {number}: it is {status} (only open orders)")
         executemany("UPDATE orders SET status = 'void' WHERE id = ?", [(order_id,)])
-        pending = [sid for (sid,) in query(
-            "SELECT id FROM shipment WHERE order_id = ? AND status = 'pending' ORDER BY id",
-            (order_id,),
-        )]
+        pending = [
+            sid
+            for (sid,) in query(
+                "SELECT id FROM shipment WHERE order_id = ? AND status = 'pending' ORDER BY id",
+                (order_id,),
+            )
+        ]
         lines = _pending_lines(pending, "void") if pending else []
         _release(pending, lines, at)
         waiting = query(
-            "SELECT id, product_id, backordered FROM order_line"
-            " WHERE order_id = ? AND backordered > 0",
+            "SELECT id, product_id, backordered FROM order_line WHERE order_id = ? AND backordered > 0",
             (order_id,),
         )
         executemany(

@@ -35,7 +35,9 @@ def _decode(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise BadInput([Problem(f"{name}:{line}", "", "not valid UTF-8 text; save the file as UTF-8")]) from None
+        raise BadInput(
+            [Problem(f"{name}:{line}", "", "not valid UTF-8 text; save the file as UTF-8")]
+        ) from None
 
 
 def read(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[Row]:
@@ -53,8 +55,13 @@ def read(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) 
     known = set(required) | set(optional)
     for column in header:
         if column not in known:
-            problems.append(Problem(f"{name}:1", column or "header",
-                                    f"unexpected column {column!r} (columns: {', '.join(required + optional)})"))
+            problems.append(
+                Problem(
+                    f"{name}:1",
+                    column or "header",
+                    f"unexpected column {column!r} (columns: {', '.join(required + optional)})",
+                )
+            )
     for column in required:
         if column not in header:
             problems.append(Problem(f"{name}:1", column, f"missing column {column!r}"))
@@ -123,5 +130,3 @@ class Collector:
 def _line_of(problem: Problem) -> int:
     _name, _colon, line = problem.where.rpartition(":")
     return int(line) if line.isdigit() else 0
-
-

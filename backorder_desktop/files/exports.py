@@ -13,12 +13,33 @@ from backorder_desktop.store.database import db, query
 
 KINDS = ("shipments", "backorders", "stock", "runs")
 COLUMNS = {
-    "shipments": ("shipment", "order", "customer", "created_at", "created_by", "run", "status",
-                  "line", "sku", "qty"),
+    "shipments": (
+        "shipment",
+        "order",
+        "customer",
+        "created_at",
+        "created_by",
+        "run",
+        "status",
+        "line",
+        "sku",
+        "qty",
+    ),
     "backorders": ("order", "customer", "ordered_at", "priority", "line", "sku", "qty_backordered"),
     "stock": ("sku", "on_hand", "committed", "available", "backordered"),
-    "runs": ("run", "process", "trigger", "started_at", "finished_at", "outcome", "ledger_rows",
-             "products", "shipments", "units", "error"),
+    "runs": (
+        "run",
+        "process",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "ledger_rows",
+        "products",
+        "shipments",
+        "units",
+        "error",
+    ),
 }
 BATCH = 10_000
 
@@ -65,15 +86,11 @@ def rows(kind: str) -> Iterable[tuple[Any, ...]]:
         found.sort(key=lambda r: r[0])
         return found
     if kind == "runs":
-        return (
-            (rid, process, trigger, iso(start), iso(end), outcome, ledger_rows, products, ships, units,
-             error)
-            for rid, process, trigger, start, end, outcome, ledger_rows, products, ships, units, error
-            in _stream(
-                "SELECT id, process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
-                " shipments, units, error FROM run ORDER BY id"
-            )
+        found_runs = _stream(
+            "SELECT id, process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
+            " shipments, units, error FROM run ORDER BY id"
         )
+        return ((r[0], r[1], r[2], iso(r[3]), iso(r[4]), *r[5:]) for r in found_runs)
     raise ValueError(f"unknown export kind {kind!r}")
 
 

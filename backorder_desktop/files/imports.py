@@ -60,16 +60,16 @@ def import_orders(path: Path) -> str:
             continue
         order = entered.get(number)
         if order is None:
-            order = orders.OrderInput(number, customer or "", ordered_at, priority or 5,
-                                      bool(ship_complete), where=row.where)
+            order = orders.OrderInput(
+                number, customer or "", ordered_at, priority or 5, bool(ship_complete), where=row.where
+            )
             entered[number] = order
             first_row[number] = row
         else:
             first = first_row[number]
             for column in ("customer", "ordered_at", "priority", "ship_complete"):
                 if row.values[column].strip() != first.values[column].strip():
-                    found.add(row.where, column,
-                              f"differs from {first.where} for the same order {number!r}")
+                    found.add(row.where, column, f"differs from {first.where} for the same order {number!r}")
         if line is not None:
             key = (number, line)
             if key in line_seen:
@@ -80,12 +80,17 @@ def import_orders(path: Path) -> str:
     batch = list(entered.values())
     for order in batch:
         order.lines.sort(key=lambda ln: ln.line)
-    found.raise_if_any(lambda: orders.enter_orders(
-        [o for o in batch if o.where not in found.bad_rows and o.lines], check_only=True))
+    found.raise_if_any(
+        lambda: orders.enter_orders(
+            [o for o in batch if o.where not in found.bad_rows and o.lines], check_only=True
+        )
+    )
     result = orders.enter_orders(batch)
-    return (f"imported {result.orders} orders ({result.lines} lines) from {path.name}:"
-            f" {result.committed} units committed in {result.shipments} shipments,"
-            f" {result.backordered} backordered")
+    return (
+        f"imported {result.orders} orders ({result.lines} lines) from {path.name}:"
+        f" {result.committed} units committed in {result.shipments} shipments,"
+        f" {result.backordered} backordered"
+    )
 
 
 def import_receipts(path: Path) -> str:
@@ -106,12 +111,18 @@ def import_receipts(path: Path) -> str:
             receipts[number] = receipt
             first_row[number] = row
         elif row.values["received_at"].strip() != first_row[number].values["received_at"].strip():
-            found.add(row.where, "received_at",
-                      f"differs from {first_row[number].where} for the same receipt {number!r}")
+            found.add(
+                row.where,
+                "received_at",
+                f"differs from {first_row[number].where} for the same receipt {number!r}",
+            )
         if sku is not None and qty is not None:
             receipt.lines.append(inventory.ReceiptLineInput(sku, qty, row.where))
-    found.raise_if_any(lambda: inventory.receive(
-        [r for r in receipts.values() if r.where not in found.bad_rows and r.lines], check_only=True))
+    found.raise_if_any(
+        lambda: inventory.receive(
+            [r for r in receipts.values() if r.where not in found.bad_rows and r.lines], check_only=True
+        )
+    )
     units = inventory.receive(list(receipts.values()))
     return f"imported {len(receipts)} receipts from {path.name}: {units} units received"
 
@@ -125,8 +136,9 @@ def import_adjustments(path: Path) -> str:
         qty = found.field(row, "qty", fields.signed)
         reason = found.field(row, "reason", fields.text)
         items.append(inventory.AdjustmentInput(sku, qty, reason, row.where))
-    found.raise_if_any(lambda: inventory.adjust(
-        [a for a in items if a.where not in found.bad_rows], check_only=True))
+    found.raise_if_any(
+        lambda: inventory.adjust([a for a in items if a.where not in found.bad_rows], check_only=True)
+    )
     net = inventory.adjust(items)
     return f"imported {len(items)} adjustments from {path.name}: net change {net:+d} units"
 
@@ -140,8 +152,9 @@ def import_returns(path: Path) -> str:
         sku = found.field(row, "sku", fields.text)
         qty = found.field(row, "qty", fields.positive)
         items.append(inventory.ReturnInput(number, sku, qty, row.where))
-    found.raise_if_any(lambda: inventory.record_returns(
-        [r for r in items if r.where not in found.bad_rows], check_only=True))
+    found.raise_if_any(
+        lambda: inventory.record_returns([r for r in items if r.where not in found.bad_rows], check_only=True)
+    )
     units = inventory.record_returns(items)
     return f"imported {len(items)} returns from {path.name}: {units} units back on hand"
 

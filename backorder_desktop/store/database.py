@@ -141,8 +141,6 @@ def reserve_ids(name: str, count: int) -> int:
     Ids come from the counter table rather than from autoincrement so that bulk
     inserts know their keys beforehand, on SQLite and PostgreSQL alike.
     """
-    db.execute_sql(
-        f"UPDATE counter SET value = value + {param()} WHERE name = {param()}", (count, name)
-    )
+    db.execute_sql(f"UPDATE counter SET value = value + {param()} WHERE name = {param()}", (count, name))
     (last,) = db.execute_sql(f"SELECT value FROM counter WHERE name = {param()}", (name,)).fetchone()
     return int(last) - count + 1

@@ -182,9 +182,23 @@ class Schedule(BaseModel):
     days = pw.CharField()
     start = pw.CharField()
     end = pw.CharField()
+    saved_at = pw.DateTimeField(null=True)
 
 
 ALL_MODELS: list[type[BaseModel]] = [
-    Counter, Preferences, Product, Order, OrderLine, ProcessRun, Shipment, ShipmentLine,
-    Receipt, ReceiptLine, Adjustment, CustomerReturn, LedgerEntry, Watermark, Schedule,
+    Counter,
+    Preferences,
+    Product,
+    Order,
+    OrderLine,
+    ProcessRun,
+    Shipment,
+    ShipmentLine,
+    Receipt,
+    ReceiptLine,
+    Adjustment,
+    CustomerReturn,
+    LedgerEntry,
+    Watermark,
+    Schedule,
 ]

@@ -134,13 +134,28 @@ def up(migrator: Any, db: pw.Database) -> None:
         days = pw.CharField()
         start = pw.CharField()
         end = pw.CharField()
+        saved_at = pw.DateTimeField(null=True)
 
     OrderLine.add_index(
         OrderLine.index(OrderLine.product, where=OrderLine.backordered > 0, name="order_line_waiting")
     )
-    tables = [Counter, Preferences, Product, Order, OrderLine, ProcessRun, Shipment,
-              ShipmentLine, Receipt, ReceiptLine, Adjustment, CustomerReturn, LedgerEntry,
-              Watermark, Schedule]
+    tables = [
+        Counter,
+        Preferences,
+        Product,
+        Order,
+        OrderLine,
+        ProcessRun,
+        Shipment,
+        ShipmentLine,
+        Receipt,
+        ReceiptLine,
+        Adjustment,
+        CustomerReturn,
+        LedgerEntry,
+        Watermark,
+        Schedule,
+    ]
     db.create_tables(tables)
 
     Counter.insert_many(
@@ -148,9 +163,27 @@ def up(migrator: Any, db: pw.Database) -> None:
     ).execute()
     Preferences.create(id=1, backorders_enabled=False, allocation_order="priority")
     Watermark.insert_many([{"process": "primary"}, {"process": "secondary"}]).execute()
-    Schedule.insert_many([
-        {"code": 7792, "name": "Primary Backorder Process", "enabled": False, "every": 30,
-         "unit": "minutes", "days": "mon,tue,wed,thu,fri", "start": "07:00", "end": "19:00"},
-        {"code": 8050, "name": "Secondary Backorder Process", "enabled": False, "every": 1,
-         "unit": "days", "days": "mon,tue,wed,thu,fri", "start": "18:00", "end": "18:00"},
-    ]).execute()
+    Schedule.insert_many(
+        [
+            {
+                "code": 7792,
+                "name": "Primary Backorder Process",
+                "enabled": False,
+                "every": 30,
+                "unit": "minutes",
+                "days": "mon,tue,wed,thu,fri",
+                "start": "07:00",
+                "end": "19:00",
+            },
+            {
+                "code": 8050,
+                "name": "Secondary Backorder Process",
+                "enabled": False,
+                "every": 1,
+                "unit": "days",
+                "days": "mon,tue,wed,thu,fri",
+                "start": "18:00",
+                "end": "18:00",
+            },
+        ]
+    ).execute()

@@ -1,0 +1,176 @@
+"""The two automation schedules as saved: validation in one place, for the window and the command line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, time, tzinfo
+from typing import Any
+
+from backorder_desktop.domain import clock
+from backorder_desktop.domain.errors import BadInput, Problem
+from backorder_desktop.scheduling.plan import DAYS, UNITS, Rule, next_run
+from backorder_desktop.store.database import executemany, query, write
+
+PRIMARY_CODE, SECONDARY_CODE = 7792, 8050
+PROCESS_OF = {PRIMARY_CODE: "primary", SECONDARY_CODE: "secondary"}
+MAX_EVERY = {"minutes": 1440, "hours": 168, "days": 365}
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    code: int
+    name: str
+    rule: Rule
+    saved_at: datetime | None
+
+    @property
+    def process(self) -> str:
+        return PROCESS_OF[self.code]
+
+
+@dataclass(frozen=True)
+class LastRun:
+    started_at: datetime
+    outcome: str
+
+
+def parse_time(value: str, field: str) -> time:
+    """HH:MM on a 24-hour clock, or BadInput naming FIELD."""
+    match = _HHMM.match(value.strip())
+    if not match:
+        raise BadInput([Problem("schedule", field, f"{value!r} is not a time like 07:00 (HH:MM, 24-hour)")])
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_days(value: str) -> frozenset[int]:
+    """'mon,tue,...' to weekday numbers, or BadInput naming the day that is not one."""
+    names = [d.strip().lower()[:3] for d in value.split(",") if d.strip()]
+    wrong = [n for n in names if n not in DAYS]
+    if wrong:
+        raise BadInput([Problem("schedule", "days", f"{', '.join(wrong)}: days are mon, tue, ... sun")])
+    return frozenset(DAYS.index(n) for n in names)
+
+
+def _time(value: object) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _from_row(row: tuple) -> Schedule:
+    code, name, enabled, every, unit, days, start, end, saved_at = row
+    rule = Rule(
+        bool(enabled),
+        int(every),
+        unit,
+        frozenset(DAYS.index(d) for d in days.split(",") if d),
+        time.fromisoformat(start),
+        time.fromisoformat(end),
+    )
+    return Schedule(code, name, rule, _time(saved_at))
+
+
+_COLUMNS = 'code, name, enabled, every, unit, days, start, "end", saved_at'
+
+
+def load_all() -> list[Schedule]:
+    """Both schedules, by code."""
+    return [_from_row(r) for r in query(f"SELECT {_COLUMNS} FROM schedule ORDER BY code")]
+
+
+def load(code: int) -> Schedule:
+    rows = query(f"SELECT {_COLUMNS} FROM schedule WHERE code = ?", (code,))
+    if not rows:
+        raise BadInput([Problem("schedule", "code", f"no schedule {code} (the codes are 7792 and 8050)")])
+    return _from_row(rows[0])
+
+
+def problems_with(rule: Rule, where: str = "schedule") -> list[Problem]:
+    """What cannot be right in RULE, each naming its field."""
+    problems = []
+    if rule.unit not in UNITS:
+        problems.append(Problem(where, "unit", f"{rule.unit!r} is not minutes, hours or days"))
+    elif not 1 <= rule.every <= MAX_EVERY[rule.unit]:
+        problems.append(
+            Problem(
+                "schedule",
+                "every",
+                f"run every must be 1 to {MAX_EVERY[rule.unit]} {rule.unit}, not {rule.every}",
+            )
+        )
+    if rule.enabled and not rule.days:
+        problems.append(Problem(where, "days", "choose at least one day while the schedule is on"))
+    if rule.unit != "days" and rule.end < rule.start:
+        problems.append(
+            Problem(
+                "schedule", "end", f"the window ends ({rule.end:%H:%M}) before it starts ({rule.start:%H:%M})"
+            )
+        )
+    return problems
+
+
+def save(
+    code: int,
+    *,
+    enabled: bool | None = None,
+    every: int | None = None,
+    unit: str | None = None,
+    days: frozenset[int] | None = None,
+    start: time | None = None,
+    end: time | None = None,
+) -> Schedule:
+    """Change some fields of a schedule; nothing is saved if the result cannot be right."""
+    with write():
+        current = load(code)
+        rule = current.rule
+        changes: dict[str, Any] = {
+            "enabled": enabled,
+            "every": every,
+            "unit": unit,
+            "days": days,
+            "start": start,
+            "end": end,
+        }
+        rule = replace(rule, **{k: v for k, v in changes.items() if v is not None})
+        problems = problems_with(rule, f"schedule {code}")
+        if problems:
+            raise BadInput(problems)
+        executemany(
+            'UPDATE schedule SET enabled = ?, every = ?, unit = ?, days = ?, start = ?, "end" = ?,'
+            " saved_at = ? WHERE code = ?",
+            [
+                (
+                    rule.enabled,
+                    rule.every,
+                    rule.unit,
+                    ",".join(DAYS[d] for d in sorted(rule.days)),
+                    f"{rule.start:%H:%M}",
+                    f"{rule.end:%H:%M}",
+                    clock.now(),
+                    code,
+                )
+            ],
+        )
+    return load(code)
+
+
+def last_run(process: str) -> LastRun | None:
+    """The latest real run of PROCESS, whatever started it (dry runs do not count)."""
+    rows = query(
+        "SELECT started_at, outcome FROM run WHERE process = ? AND outcome <> 'dry-run'"
+        " ORDER BY started_at DESC, id DESC LIMIT 1",
+        (process,),
+    )
+    if not rows:
+        return None
+    started = _time(rows[0][0])
+    assert started is not None
+    return LastRun(started, rows[0][1])
+
+
+def next_run_of(schedule: Schedule, now: datetime, tz: tzinfo) -> datetime | None:
+    """The schedule's next run after NOW (aware), as local wall time; None while off."""
+    moment = next_run(schedule.rule, now, tz)
+    return moment.astimezone(tz).replace(tzinfo=None) if moment else None

@@ -1,0 +1,1 @@
+"""Automation schedules: pure planning (plan.py), the background engine, and the Qt bridge."""

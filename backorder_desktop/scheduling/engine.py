@@ -1,0 +1,263 @@
+"""The scheduling engine: a background thread that runs the two processes when their schedules say.
+
+It owns a `schedule.Scheduler` whose jobs take their next run from plan.py
+and the engine's clock (injectable, so tests move time by hand). Processes run
+in worker threads, one at a time; the database lock of the core keeps runs
+apart across programs too. Catch-up is derived from the run table, never from
+memory, so a restart or a sleeping machine runs a missed process once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+import schedule
+
+from backorder_desktop.domain import allocation, preferences
+from backorder_desktop.domain import schedules as saved_schedules
+from backorder_desktop.domain.allocation import Progress, RunRecord
+from backorder_desktop.scheduling import plan
+from backorder_desktop.store import database
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+PAUSED_REASON = "back order management is off"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Listener:
+    """What the engine reports; the Qt bridge turns these into signals. Called from engine threads."""
+
+    def run_started(self, process: str, trigger: str) -> None: ...
+
+    def progress(self, process: str, progress: Progress) -> None: ...
+
+    def run_finished(self, record: RunRecord) -> None: ...
+
+    def schedules_changed(self, next_runs: dict[str, datetime | None]) -> None: ...
+
+    def paused(self, reason: str) -> None: ...
+
+    def resumed(self) -> None: ...
+
+
+class _PlannedJob(schedule.Job):
+    """A job of the `schedule` library whose next run comes from plan.next_run on the engine's clock."""
+
+    def __init__(self, engine: Engine, process: str, rule: plan.Rule, scheduler: schedule.Scheduler) -> None:
+        super().__init__(1, scheduler)
+        self.unit = "minutes"
+        self.engine = engine
+        self.process = process
+        self.rule = rule
+        self.job_func = self._fire  # type: ignore[assignment]
+        self.next_run = plan.next_run(rule, engine.clock(), engine.tz)
+
+    @property
+    def should_run(self) -> bool:
+        return self.next_run is not None and self.engine.clock() >= self.next_run
+
+    def run(self) -> Any:
+        self._fire()
+        self.last_run = self.engine.clock()
+        self.next_run = plan.next_run(self.rule, self.engine.clock(), self.engine.tz)
+        return None
+
+    def _fire(self) -> None:
+        if self.engine.paused:
+            log.info("%s due but not started: %s", self.process, PAUSED_REASON)
+            return
+        self.engine.start_run(self.process, "schedule")
+
+
+class Engine:
+    """Runs the Primary and Secondary processes on their saved schedules."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock = utc_now,
+        tz: tzinfo | None = None,
+        listener: Listener | None = None,
+        tick_seconds: float = 1.0,
+        poll_seconds: float = 15.0,
+        run: Callable[..., allocation.RunResult] = allocation.run_process,
+    ) -> None:
+        self.clock = clock
+        self.tz = tz or plan.local_zone()
+        self.listener = listener or Listener()
+        self.tick_seconds = tick_seconds
+        self.poll_seconds = poll_seconds
+        self._run = run
+        self._scheduler = schedule.Scheduler()
+        self._stop = threading.Event()
+        self._reload = threading.Event()
+        self._run_lock = threading.Lock()  # one process at a time in this program
+        self._busy: set[str] = set()
+        self._busy_lock = threading.Lock()
+        self._workers: list[threading.Thread] = []
+        self._thread: threading.Thread | None = None
+        self._fingerprint: tuple = ()
+        self._last_tick: datetime | None = None
+        self._last_poll: datetime | None = None
+        self.paused = False
+
+    # -- control, from any thread ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the engine thread."""
+        self._thread = threading.Thread(target=self._loop, name="backorder-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop ticking and wait for a run in progress to finish."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        for worker in list(self._workers):
+            worker.join(timeout)
+
+    def reload(self) -> None:
+        """A schedule or the preferences were saved in this program: re-read them at the next tick."""
+        self._reload.set()
+
+    def run_now(self, process: str) -> threading.Thread | None:
+        """Start PROCESS now in the background (trigger: manual)."""
+        return self.start_run(process, "manual")
+
+    def next_runs(self) -> dict[str, datetime | None]:
+        """Each process's next scheduled run (aware), None while its schedule is off."""
+        found: dict[str, datetime | None] = {p: None for p in allocation.PROCESSES}
+        for job in self._scheduler.jobs:
+            if isinstance(job, _PlannedJob):
+                found[job.process] = job.next_run
+        return found
+
+    # -- the engine thread -----------------------------------------------------------------
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.is_set():
+                try:
+                    self.tick()
+                except Exception:
+                    log.exception("scheduler tick failed; trying again")
+                self._stop.wait(self.tick_seconds)
+        finally:
+            database.close()
+
+    def tick(self) -> None:
+        """One step: notice changes, notice clock jumps, start what is due."""
+        now = self.clock()
+        if self._last_tick is None:
+            self._load(now)
+            self._catch_up(now)
+        else:
+            jumped = now - self._last_tick
+            slack = timedelta(seconds=self.tick_seconds * 2 + 30)
+            if jumped > slack or jumped < -slack:
+                log.warning("the clock moved by %s (sleep or clock change); replanning", jumped)
+                self._load(now)
+                if jumped > slack:
+                    self._catch_up(now)
+            elif self._reload.is_set() or self._poll_due(now):
+                self._reload.clear()
+                self._last_poll = now
+                if self._changed():
+                    self._load(now)
+        self._last_tick = now
+        self._scheduler.run_pending()
+
+    def _poll_due(self, now: datetime) -> bool:
+        return self._last_poll is None or (now - self._last_poll).total_seconds() >= self.poll_seconds
+
+    def _read(self) -> tuple[list[saved_schedules.Schedule], bool]:
+        return saved_schedules.load_all(), preferences.load().backorders_enabled
+
+    def _changed(self) -> bool:
+        found = self._read()
+        return self._print(found) != self._fingerprint
+
+    @staticmethod
+    def _print(found: tuple[list[saved_schedules.Schedule], bool]) -> tuple:
+        rows, enabled = found
+        return (tuple((s.code, s.rule) for s in rows), enabled)
+
+    def _load(self, now: datetime) -> None:
+        found = self._read()
+        self._fingerprint = self._print(found)
+        self._last_poll = now
+        rows, enabled = found
+        self._scheduler.clear()
+        for row in rows:
+            if row.rule.enabled:
+                self._scheduler.jobs.append(_PlannedJob(self, row.process, row.rule, self._scheduler))
+        self._set_paused(not enabled)
+        self.listener.schedules_changed(self.next_runs())
+
+    def _set_paused(self, paused: bool) -> None:
+        if paused != self.paused or self._last_tick is None:
+            self.paused = paused
+            if paused:
+                log.info("scheduler paused: %s", PAUSED_REASON)
+                self.listener.paused(PAUSED_REASON)
+            else:
+                self.listener.resumed()
+
+    def _catch_up(self, now: datetime) -> None:
+        """Run once each process whose due time passed without a run (per the run table)."""
+        if self.paused:
+            return
+        for row in saved_schedules.load_all():
+            if not row.rule.enabled:
+                continue
+            last = saved_schedules.last_run(row.process)
+            marks = [t for t in (last.started_at if last else None, row.saved_at) if t is not None]
+            if not marks:
+                continue
+            since = max(marks).replace(tzinfo=self.tz)
+            due = plan.last_due(row.rule, since, now, self.tz)
+            if due is not None:
+                log.info("%s missed its run due %s; catching up once", row.process, due)
+                self.start_run(row.process, "catch-up")
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def start_run(self, process: str, trigger: str) -> threading.Thread | None:
+        """Start one run in a worker thread, unless that process is already running or waiting."""
+        with self._busy_lock:
+            if process in self._busy:
+                log.info("%s already running or waiting; not started again (%s)", process, trigger)
+                return None
+            self._busy.add(process)
+        worker = threading.Thread(
+            target=self._work, args=(process, trigger), name=f"backorder-{process}", daemon=True
+        )
+        self._workers = [w for w in self._workers if w.is_alive()] + [worker]
+        worker.start()
+        return worker
+
+    def _work(self, process: str, trigger: str) -> None:
+        try:
+            with self._run_lock:
+                self.listener.run_started(process, trigger)
+                result = self._run(process, trigger, progress=lambda p: self.listener.progress(process, p))
+                self.listener.run_finished(result.record)
+        except Exception as error:
+            log.exception("%s run could not be recorded", process)
+            now = self.clock().astimezone(self.tz).replace(tzinfo=None)
+            self.listener.run_finished(
+                RunRecord(0, process, trigger, now, now, "failed", error=f"{type(error).__name__}: {error}")
+            )
+        finally:
+            with self._busy_lock:
+                self._busy.discard(process)
+            database.close()

@@ -1,0 +1,269 @@
+"""Helpers for the command-line tests: every check runs the installed `backorder-desktop`
+in a subprocess against a scratch database passed with --db (SPEC sections 6 and 7)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TIMEOUT = 60
+
+# SPEC 7: the export columns, exactly and in order.
+COLUMNS: dict[str, list[str]] = {
+    "shipments": ["shipment", "order", "customer", "created_at", "created_by", "run", "status", "line", "sku", "qty"],
+    "backorders": ["order", "customer", "ordered_at", "priority", "line", "sku", "qty_backordered"],
+    "stock": ["sku", "on_hand", "committed", "available", "backordered"],
+    "runs": [
+        "run",
+        "process",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "ledger_rows",
+        "products",
+        "shipments",
+        "units",
+        "error",
+    ],
+}
+KINDS = tuple(COLUMNS)
+ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+# SPEC 6: one line per error; from a file: `error: FILE:LINE: FIELD: message`.
+FILE_ERROR = re.compile(r"^error: (?P<file>[^:]+):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
+FILE_ERROR_NO_FIELD = re.compile(r"^error: (?P<file>[^:]+):(?P<line>\d+): (?P<message>.+)$")
+
+
+def _find_program() -> str:
+    found = shutil.which("backorder-desktop", path=str(Path(sys.executable).parent))
+    return found or str(Path(sys.executable).parent / "backorder-desktop")
+
+
+PROGRAM = _find_program()
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a SQLite database file (and any WAL beside it) to TARGET."""
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{source}{suffix}")
+        if part.exists():
+            shutil.copyfile(part, f"{target}{suffix}")
+    return target
+
+
+@dataclass
+class Cli:
+    """The program, run in CWD with a private home, on database DB unless told otherwise."""
+
+    cwd: Path
+    db: Path
+    home: Path
+
+    def run(self, *args: str | Path, db: Path | None | bool = True, timeout: float = TIMEOUT) -> (
+        subprocess.CompletedProcess[str]
+    ):
+        """Run `backorder-desktop [--db DB] ARGS...`; db=False leaves --db out."""
+        command = [PROGRAM]
+        if db is not False:
+            command += ["--db", str(self.db if db is True or db is None else db)]
+        command += [str(a) for a in args]
+        env = dict(os.environ)
+        env["BACKORDER_DESKTOP_HOME"] = str(self.home)
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        env.pop("PYTHONWARNINGS", None)
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, cwd=self.cwd, env=env, check=False
+        )
+
+    def ok(self, *args: str | Path) -> str:
+        """Run ARGS, insist on exit 0 and return stdout."""
+        done = self.run(*args)
+        assert done.returncode == 0, (
+            f"{' '.join(map(str, args))} exited {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+        )
+        return done.stdout
+
+    def write(self, name: str, text: str) -> Path:
+        """A file in the working directory, written as UTF-8 exactly as given."""
+        path = self.cwd / name
+        path.write_text(text, encoding="utf-8", newline="")
+        return path
+
+    def import_ok(self, kind: str, name: str, text: str) -> str:
+        return self.ok("import", kind, self.write(name, text))
+
+    def export_text(self, kind: str, fmt: str = "csv") -> str:
+        return self.ok("export", kind, "--format", fmt)
+
+    def export(self, kind: str) -> list[dict[str, str]]:
+        """The CSV export KIND as dicts, after checking its header against SPEC 7."""
+        return parse_csv(kind, self.export_text(kind))
+
+    def export_json(self, kind: str) -> list[dict[str, object]]:
+        return parse_json(kind, self.export_text(kind, "json"))
+
+    def snapshot(self) -> dict[str, str]:
+        """The four CSV exports, verbatim (run side by side to keep the suite quick)."""
+        with ThreadPoolExecutor(max_workers=len(KINDS)) as pool:
+            done = dict(zip(KINDS, pool.map(lambda k: self.run("export", k), KINDS), strict=True))
+        for kind, result in done.items():
+            assert result.returncode == 0, f"export {kind}: {result.stderr}"
+        return {kind: result.stdout for kind, result in done.items()}
+
+    def snapshot_minus_runs(self) -> dict[str, str]:
+        snap = self.snapshot()
+        del snap["runs"]
+        return snap
+
+
+def parse_csv(kind: str, text: str) -> list[dict[str, str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    assert rows, f"export {kind} wrote nothing, not even a header"
+    assert rows[0] == COLUMNS[kind], f"export {kind} header {rows[0]} is not {COLUMNS[kind]}"
+    for row in rows[1:]:
+        assert len(row) == len(COLUMNS[kind]), f"export {kind}: row {row} has the wrong number of fields"
+    return [dict(zip(COLUMNS[kind], row, strict=True)) for row in rows[1:]]
+
+
+def parse_json(kind: str, text: str) -> list[dict[str, object]]:
+    data = json.loads(text)
+    assert isinstance(data, list), f"export {kind} --format json is not a list"
+    for item in data:
+        assert isinstance(item, dict)
+        assert list(item) == COLUMNS[kind], f"export {kind} json keys {list(item)} are not {COLUMNS[kind]}"
+    return data
+
+
+def parse_record(stdout: str) -> dict[str, str]:
+    """The `column: value` lines a run prints (its run record), up to the first blank line."""
+    record: dict[str, str] = {}
+    for line in stdout.splitlines():
+        if not line.strip():
+            break
+        key, sep, value = line.partition(": ")
+        if not sep and line.endswith(":"):
+            key, value = line[:-1], ""
+        record[key] = value
+    return record
+
+
+def assert_record(stdout: str, process: str, outcome: str) -> dict[str, str]:
+    """A run's printed record: every runs column in SPEC order, with the basics right."""
+    record = parse_record(stdout)
+    assert list(record) == COLUMNS["runs"], f"run printed {list(record)}, not the runs columns:\n{stdout}"
+    assert record["run"].isdigit(), stdout
+    assert record["process"] == process, stdout
+    assert record["trigger"] == "cli", stdout
+    assert record["outcome"] == outcome, stdout
+    assert ISO_SECONDS.match(record["started_at"]), stdout
+    assert ISO_SECONDS.match(record["finished_at"]), stdout
+    for column in ("ledger_rows", "products", "shipments", "units"):
+        assert record[column].isdigit(), f"{column}: {record[column]!r}"
+    return record
+
+
+def sort_key(kind: str, row: dict[str, str]) -> tuple[str, int]:
+    """SPEC 7: rows sorted by their first column, then `line` (where there is one)."""
+    first = row[COLUMNS[kind][0]]
+    return (first, int(row["line"]) if "line" in row else 0)
+
+
+def assert_sorted(kind: str, rows: list[dict[str, str]]) -> None:
+    keys = [sort_key(kind, row) for row in rows]
+    if kind == "runs":  # run ids are numbers: sorted as numbers
+        numbers = [int(r["run"]) for r in rows]
+        assert numbers == sorted(numbers), numbers
+        return
+    assert keys == sorted(keys), f"export {kind} is not sorted by its first column, then line"
+
+
+def file_errors(stderr: str) -> list[re.Match[str]]:
+    """Every stderr line as `error: FILE:LINE: FIELD: message`; fails on a line that is not one."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines, "no error message on stderr"
+    matches = []
+    for line in lines:
+        match = FILE_ERROR.match(line)
+        assert match, f"stderr line is not `error: FILE:LINE: FIELD: message`: {line!r}"
+        matches.append(match)
+    return matches
+
+
+# Scenario used by several modules: a small world with a shipped order, a pending
+# shipment and backorders on three products (one more product is discontinued).
+PRODUCTS_CSV = """sku,name,discontinued
+B-200,Bolts,false
+A-100,Anchors,false
+C-300,Clamps,false
+D-400,Drills,true
+"""
+RECEIPTS_CSV = """receipt,received_at,sku,qty
+R-1,2026-11-20T08:00:00,A-100,10
+R-1,2026-11-20T08:00:00,B-200,4
+"""
+ORDERS_CSV = """order,customer,ordered_at,priority,ship_complete,line,sku,qty
+1001,Acme Ltd,2026-11-21T09:00:00,5,false,1,A-100,6
+1001,Acme Ltd,2026-11-21T09:00:00,5,false,2,B-200,6
+1002,Bolt & Co,2026-11-21T10:00:00,1,false,1,A-100,8
+1003,Core Inc,2026-11-21T11:00:00,5,true,1,C-300,2
+"""
+# After this: S0000001 (order 1001: A-100 6, B-200 4) shipped, S0000002 (order 1002: A-100 4) pending.
+WORLD_STOCK = [
+    {"sku": "A-100", "on_hand": "4", "committed": "4", "available": "0", "backordered": "4"},
+    {"sku": "B-200", "on_hand": "0", "committed": "0", "available": "0", "backordered": "2"},
+    {"sku": "C-300", "on_hand": "0", "committed": "0", "available": "0", "backordered": "2"},
+    {"sku": "D-400", "on_hand": "0", "committed": "0", "available": "0", "backordered": "0"},
+]
+
+
+def build_world(cli: Cli) -> None:
+    cli.import_ok("products", "products.csv", PRODUCTS_CSV)
+    cli.import_ok("receipts", "receipts.csv", RECEIPTS_CSV)
+    cli.import_ok("orders", "orders.csv", ORDERS_CSV)
+    cli.ok("ship", "S0000001")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A database file built once, and its four exports."""
+
+    path: Path
+    snapshot: dict[str, str]
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """The program on a fresh database file in this test's tmp_path."""
+    home = tmp_path / "home"
+    home.mkdir()
+    return Cli(cwd=tmp_path, db=tmp_path / "test.sqlite3", home=home)
+
+
+@pytest.fixture(scope="session")
+def saved_world(tmp_path_factory: pytest.TempPathFactory) -> Saved:
+    """The small world, built once per session."""
+    where = tmp_path_factory.mktemp("world")
+    home = where / "home"
+    home.mkdir()
+    builder = Cli(cwd=where, db=where / "world.sqlite3", home=home)
+    build_world(builder)
+    return Saved(builder.db, builder.snapshot())
+
+
+@pytest.fixture
+def world(cli: Cli, saved_world: Saved) -> Cli:
+    """The program on this test's own copy of the small world."""
+    copy_database(saved_world.path, cli.db)
+    return cli

@@ -1,0 +1,296 @@
+"""SPEC 4, a run: off while disabled, all or nothing, dry runs, run records, no double allocation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from backorder_desktop.domain import allocation, preferences
+from backorder_desktop.store import database
+from backorder_desktop.store.schema import open_database
+from tests.domain.helpers import (
+    adjust,
+    assert_clean,
+    at,
+    catalogue,
+    count,
+    enable,
+    order,
+    receive,
+    run,
+    runs,
+    shipment_rows,
+    shipments,
+    snapshot,
+    stock,
+    watermark,
+)
+
+PROCESSES = ["primary", "secondary"]
+
+
+@pytest.fixture
+def backlog(store):
+    """Three orders waiting for W and G; 6 W received, 2 G adjusted in."""
+    catalogue("W", "G")
+    order("A1", ("W", 4), ("G", 1), priority=1, when=at(0))
+    order("A2", ("W", 5), when=at(1))
+    order("A3", ("G", 3), when=at(2))
+    receive(W=6)
+    adjust("G", 2, "count correction")
+
+
+EXPECTED = {
+    "primary": [("A1", "primary", "pending", [(1, "W", 4)]),
+                ("A2", "primary", "pending", [(1, "W", 2)])],
+    "secondary": [("A1", "secondary", "pending", [(1, "W", 4), (2, "G", 1)]),
+                  ("A2", "secondary", "pending", [(1, "W", 2)]),
+                  ("A3", "secondary", "pending", [(1, "G", 1)])],
+}
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_run_while_disabled_is_skipped_and_changes_nothing(backlog, process):
+    before = snapshot()
+
+    record = run(process, "schedule").record
+
+    assert (record.process, record.trigger, record.outcome) == (process, "schedule", "skipped")
+    assert (record.shipments, record.units) == (0, 0)
+    assert snapshot() == before
+    assert shipments() == []
+    assert stock("W") == (6, 0, 6, 9)
+    assert runs() == [(process, "schedule", "skipped", 0, 0, 0, 0, record.error)]
+    assert watermark(process) == 0
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_skipped_run_loses_nothing_once_enabled(backlog, process):
+    run(process)
+    enable()
+
+    run(process)
+
+    assert shipments() == EXPECTED[process]
+    assert_clean()
+
+
+def test_disabling_again_stops_the_processes(backlog):
+    enable()
+    preferences.save(backorders_enabled=False)
+
+    assert run("secondary").record.outcome == "skipped"
+    assert shipments() == []
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_run_creates_one_shipment_per_order_marked_with_its_run(backlog, process):
+    enable()
+
+    record = run(process, "cli").record
+
+    assert shipments() == EXPECTED[process]
+    assert {row[4] for row in shipment_rows()} == {record.id}
+    assert record.trigger == "cli"
+    assert record.started_at <= record.finished_at
+    assert record.shipments == len(EXPECTED[process])
+    assert record.units == sum(q for *_x, lines in EXPECTED[process] for _l, _s, q in lines)
+    assert_clean()
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_second_run_creates_nothing(backlog, process):
+    enable()
+    run(process)
+    before = snapshot()
+
+    again = run(process).record
+
+    assert (again.outcome, again.ledger_rows, again.shipments, again.units) == ("ok", 0, 0, 0)
+    assert snapshot() == before
+    assert shipments() == EXPECTED[process]
+    assert_clean()
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_dry_run_writes_only_its_record(backlog, process):
+    enable()
+    before = snapshot()
+
+    dry = run(process, dry_run=True).record
+
+    assert dry.outcome == "dry-run"
+    assert (dry.shipments, dry.units) == (len(EXPECTED[process]), 6 if process == "primary" else 8)
+    assert snapshot() == before
+    assert count("run") == 1
+    assert runs()[0][:3] == (process, "manual", "dry-run")
+
+    real = run(process).record
+
+    assert (real.outcome, real.ledger_rows, real.products, real.shipments, real.units) == (
+        "ok", dry.ledger_rows, dry.products, dry.shipments, dry.units)
+    assert shipments() == EXPECTED[process]
+    assert_clean()
+
+
+def test_dry_run_with_explain_gives_a_reason_for_every_waiting_line(store):
+    catalogue("W", "G")
+    order("C1", ("W", 1), ("G", 1), ship_complete=True, priority=1, when=at(0))
+    order("A1", ("W", 4), priority=1, when=at(1))
+    order("A2", ("W", 5), priority=2, when=at(2))
+    order("A3", ("W", 1), priority=3, when=at(3))
+    order("B1", ("G", 2), when=at(4))
+    receive(W=6)
+    enable()
+    before = snapshot()
+
+    result = run("primary", dry_run=True, explain=True)
+
+    assert snapshot() == before
+    assert (result.record.shipments, result.record.units) == (2, 6)
+    got = {(e.order, e.line): e for e in result.explanations}
+    assert set(got) == {("C1", 1), ("C1", 2), ("A1", 1), ("A2", 1), ("A3", 1), ("B1", 1)}
+    summary = {key: (e.sku, e.backordered, e.allocated) for key, e in got.items()}
+    assert summary == {("C1", 1): ("W", 1, 0), ("C1", 2): ("G", 1, 0), ("A1", 1): ("W", 4, 4),
+                       ("A2", 1): ("W", 5, 2), ("A3", 1): ("W", 1, 0), ("B1", 1): ("G", 2, 0)}
+    assert got[("C1", 1)].reason.startswith("skipped") and "G" in got[("C1", 1)].reason
+    assert got[("A1", 1)].reason.startswith("filled")
+    assert got[("A2", 1)].reason.startswith("partly filled")
+    assert got[("A3", 1)].reason.startswith("not filled") and "behind" in got[("A3", 1)].reason
+    assert got[("B1", 1)].reason.startswith("not filled") and "received" in got[("B1", 1)].reason
+
+
+def test_real_run_with_explain_reports_what_it_wrote(backlog):
+    enable()
+
+    result = run("secondary", explain=True)
+
+    given = {(e.order, e.line): e.allocated for e in result.explanations}
+    assert given == {("A1", 1): 4, ("A1", 2): 1, ("A2", 1): 2, ("A3", 1): 1}
+    assert shipments() == EXPECTED["secondary"]
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_failed_run_is_rolled_back_and_recorded(backlog, process, monkeypatch):
+    enable()
+    before = snapshot()
+    real_write = allocation._write_allocation
+
+    def write_then_fail(*args, **kwargs):
+        real_write(*args, **kwargs)
+        assert count("shipment") > 0  # the shipments were written inside the transaction
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(allocation, "_write_allocation", write_then_fail)
+
+    record = run(process).record
+
+    assert record.outcome == "failed"
+    assert "disk on fire" in record.error
+    assert snapshot() == before
+    assert shipments() == []
+    assert stock("W") == (6, 0, 6, 9)
+    assert runs() == [(process, "manual", "failed", 0, 0, 0, 0, record.error)]
+    assert_clean()
+
+    monkeypatch.undo()
+    again = run(process).record
+
+    assert again.outcome == "ok"
+    assert shipments() == EXPECTED[process]
+    assert_clean()
+
+
+@pytest.mark.parametrize("trigger", ["schedule", "catch-up", "manual", "cli"])
+def test_run_record_keeps_its_trigger(backlog, trigger):
+    enable()
+
+    record = run("primary", trigger).record
+
+    row = runs()[-1]
+    assert row == ("primary", trigger, "ok", record.ledger_rows, record.products,
+                   record.shipments, record.units, "")
+    assert (record.ledger_rows, record.products, record.shipments, record.units) == (1, 1, 2, 6)
+
+
+def test_unknown_process_or_trigger_is_rejected(store):
+    with pytest.raises(ValueError):
+        allocation.run_process("tertiary", "manual")
+    with pytest.raises(ValueError):
+        allocation.run_process("primary", "whenever")
+    assert count("run") == 0
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import os, sys
+    from backorder_desktop.domain import allocation
+    from backorder_desktop.store.schema import open_database
+
+    open_database(sys.argv[1])
+    real = allocation._write_allocation
+
+    def write_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        os._exit(9)
+
+    allocation._write_allocation = write_then_die
+    allocation.run_process(sys.argv[2], "cli")
+""")
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_run_killed_midway_leaves_nothing_and_the_next_run_is_clean(backlog, process, db_path):
+    enable()
+    before = snapshot()
+
+    killed = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(db_path), process],
+                            capture_output=True, text=True, timeout=60)
+
+    assert killed.returncode == 9, killed.stderr
+    database.close()
+    open_database(str(db_path))
+    assert snapshot() == before
+    assert count("run") == 0
+
+    run(process)
+
+    assert shipments() == EXPECTED[process]
+    assert_clean()
+
+
+@pytest.mark.parametrize("pair", [("secondary", "secondary"), ("primary", "secondary"),
+                                  ("primary", "primary")])
+def test_runs_started_together_never_allocate_a_unit_twice(backlog, pair):
+    enable()
+    start = threading.Barrier(len(pair))
+    errors: list[BaseException] = []
+
+    def worker(process: str) -> None:
+        try:
+            start.wait()
+            allocation.run_process(process, "schedule")
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=worker, args=(p,)) for p in pair]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+    assert errors == []
+    assert [r[2] for r in runs()] == ["ok", "ok"]
+    on_hand, committed, available, backordered = stock("W")
+    assert (on_hand, committed, available) == (6, 6, 0)
+    assert backordered == 3
+    if "secondary" in pair:
+        assert stock("G") == (2, 2, 0, 2)
+    units = sum(q for *_x, lines in shipments() for _l, _s, q in lines)
+    assert units == committed + stock("G")[1]
+    assert_clean()
