@@ -44,6 +44,7 @@ class RunRecord:
     shipments: int = 0
     units: int = 0
     error: str = ""
+    waiting: int | None = None  # units still backordered after the run
 
 
 @dataclass(frozen=True)
@@ -144,9 +145,10 @@ def _save_record(record: RunRecord) -> None:
 
 
 def _insert_record(record: RunRecord) -> None:
-    record.id = query(
+    record.id, record.waiting = query(
         "INSERT INTO run (process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
-        " shipments, units, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        " shipments, units, error, waiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        f" ({_WAITING_UNITS})) RETURNING id, waiting",
         (
             record.process,
             record.trigger,
@@ -159,7 +161,10 @@ def _insert_record(record: RunRecord) -> None:
             record.units,
             record.error,
         ),
-    )[0][0]
+    )[0]
+
+
+_WAITING_UNITS = "SELECT COALESCE(SUM(backordered), 0) FROM product"
 
 
 def _run_in_transaction(
@@ -204,7 +209,11 @@ def _run_in_transaction(
     if dry_run:
         _insert_record(record)
     else:
-        executemany("UPDATE run SET finished_at = ? WHERE id = ?", [(record.finished_at, record.id)])
+        executemany(
+            f"UPDATE run SET finished_at = ?, waiting = ({_WAITING_UNITS}) WHERE id = ?",
+            [(record.finished_at, record.id)],
+        )
+        record.waiting = query(_WAITING_UNITS)[0][0]
     return RunResult(record, walk.explanations)
 
 
@@ -367,3 +376,23 @@ def _write_allocation(walk: _Walk, process: str, run_id: int, at: datetime) -> N
         for w, qty in given:
             backordered[w.product_id] -= qty
     ledger.change_backordered(backordered)
+
+
+class _Discard(Exception):
+    """Raised to roll a preview's transaction back."""
+
+
+def preview(process: str) -> RunResult:
+    """What a run of PROCESS would do now, explained line by line; writes nothing at all.
+
+    For the window's "why is this line not filled yet?": unlike a dry run it
+    leaves no run record, so asking often does not fill the run log.
+    """
+    outcome: list[RunResult] = []
+    try:
+        with write():
+            outcome.append(_run_in_transaction(process, "manual", clock.now(), True, True, None))
+            raise _Discard
+    except _Discard:
+        pass
+    return outcome[0]

@@ -95,6 +95,7 @@ class ProcessRun(BaseModel):
     shipments = pw.IntegerField(default=0)
     units = pw.IntegerField(default=0)
     error = pw.TextField(default="")
+    waiting = pw.IntegerField(null=True)  # units still backordered after the run, for the chart
 
     class Meta:
         table_name = "run"

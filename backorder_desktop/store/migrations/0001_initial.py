@@ -69,6 +69,7 @@ def up(migrator: Any, db: pw.Database) -> None:
         shipments = pw.IntegerField(default=0)
         units = pw.IntegerField(default=0)
         error = pw.TextField(default="")
+        waiting = pw.IntegerField(null=True)
 
         class Meta:
             table_name = "run"

@@ -1,0 +1,1 @@
+"""The PySide6 window: a thin door into the domain, like the command line."""

@@ -1,0 +1,69 @@
+"""Starting the window: Qt application, error hooks, database, scheduler engine, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from backorder_desktop import cli
+from backorder_desktop.paths import RESOURCES, data_dir, default_database
+from backorder_desktop.scheduling.bridge import EngineBridge
+from backorder_desktop.scheduling.engine import Engine
+from backorder_desktop.store.database import DatabaseProblem, query
+from backorder_desktop.store.schema import open_database
+from backorder_desktop.ui.errors import ErrorReporter
+from backorder_desktop.ui.main_window import MainWindow
+from backorder_desktop.ui.workers import wait_for_background
+
+log = logging.getLogger(__name__)
+
+
+def demo_database() -> str:
+    return str(data_dir() / "demo.sqlite3")
+
+
+def prepare(target: str, demo: bool) -> None:
+    """Open TARGET; with DEMO, fill it with the demo data set when it is empty."""
+    open_database(target)
+    if demo and not query("SELECT COUNT(*) FROM product")[0][0]:
+        from backorder_desktop.demo import load_demo
+
+        log.info("filling %s with the demo data set", target)
+        load_demo()
+
+
+def build(target: str, engine: Engine | None = None) -> tuple[MainWindow, Engine, EngineBridge]:
+    """The main window on an open database, with its engine (not yet started)."""
+    bridge = EngineBridge()
+    engine = engine or Engine(listener=bridge.listener())
+    engine.listener = bridge.listener()
+    reporter = ErrorReporter()
+    window = MainWindow(target, engine, bridge, reporter)
+    return window, engine, bridge
+
+
+def run_window(argv: list[str] | None = None) -> int:
+    """Open the window; return the exit status when it closes."""
+    args = cli.build_parser().parse_args(argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Backorder Desktop")
+    style = RESOURCES / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    target = args.db or (demo_database() if args.demo else default_database())
+    try:
+        prepare(target, args.demo)
+    except DatabaseProblem as error:
+        QMessageBox.critical(None, "Backorder Desktop", f"The database cannot be opened.\n\n{error}")
+        return 1
+    window, engine, _bridge = build(target)
+    window.reporter.install()
+    window.show()
+    engine.start()
+    status = app.exec()
+    engine.stop()
+    wait_for_background()
+    return int(status)

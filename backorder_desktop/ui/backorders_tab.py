@@ -1,0 +1,96 @@
+"""Backorders: the lines still waiting, and why a line is not filled yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from backorder_desktop.domain import allocation
+from backorder_desktop.domain.browse import BackorderListing, Filters
+from backorder_desktop.ui.table_model import ListingModel
+from backorder_desktop.ui.widgets import button, label_for, named, table_view
+from backorder_desktop.ui.workers import in_background
+
+
+class BackordersTab(QWidget):
+    failed = Signal(object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ListingModel(BackorderListing(), parent=self)
+        self.view = table_view("Backorders")
+        self.view.setModel(self.model)
+        self.view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate((70, 220, 130, 80, 60, 45, 70, 200, 90, 100)):
+            self.view.setColumnWidth(column, width)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Order, customer, SKU or product")
+        self.search.setClearButtonEnabled(True)
+        self.available_only = named(
+            QCheckBox("Only where stock is available now"), "Only where stock is available now"
+        )
+        self.why_button = button(
+            "&Why is this not filled yet?",
+            "Explain what the next Primary and Secondary runs would do with this line",
+        )
+        self.count = named(QLabel(""), "Backorders shown")
+        top = QHBoxLayout()
+        top.addWidget(label_for("Search:", self.search))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.available_only)
+        self.explanation = named(QPlainTextEdit(), "Explanation")
+        self.explanation.setReadOnly(True)
+        self.explanation.setMaximumHeight(90)
+        self.explanation.setPlaceholderText("Select a line and ask why it is not filled yet.")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.why_button)
+        bottom.addStretch()
+        bottom.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.explanation)
+        self.search.textChanged.connect(self.apply_filters)
+        self.available_only.toggled.connect(self.apply_filters)
+        self.why_button.clicked.connect(self.explain_selected)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+
+    def apply_filters(self) -> None:
+        self.model.set_filters(
+            Filters(search=self.search.text(), extra={"available_only": self.available_only.isChecked()})
+        )
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def _update_count(self) -> None:
+        more = "+" if self.model.canFetchMore() else ""
+        self.count.setText(f"{len(self.model.rows):,}{more} waiting lines shown")
+
+    def explain_selected(self) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            self.explanation.setPlainText("Select a waiting line first.")
+            return
+        row: tuple[Any, ...] = self.model.rows[rows[0].row()]
+        order, line = row[0], row[5]
+        self.explanation.setPlainText(
+            f"Working out what the next runs would do with order {order} line {line}…"
+        )
+
+        def work() -> str:
+            answers = []
+            for process in allocation.PROCESSES:
+                found = allocation.preview(process)
+                reason = next(
+                    (e.reason for e in found.explanations if e.order == order and e.line == line),
+                    "the line no longer waits",
+                )
+                answers.append(f"{allocation.PROCESS_NAMES[process]}: {reason}")
+            return f"Order {order} line {line}:\n" + "\n".join(answers)
+
+        in_background(work, self.explanation.setPlainText, lambda e, r: self.failed.emit(e, r))

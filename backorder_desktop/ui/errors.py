@@ -1,0 +1,103 @@
+"""Errors in the window: problems of the environment as plain messages, bugs as a copyable report."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from types import TracebackType
+
+import peewee
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backorder_desktop import __version__
+from backorder_desktop.domain.errors import BadInput, Refused
+from backorder_desktop.store.database import DatabaseProblem, explain
+
+log = logging.getLogger(__name__)
+
+
+class ReportDialog(QDialog):
+    """An unexpected error: what happened, and a report the person can copy to us."""
+
+    def __init__(self, summary: str, report: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Backorder Desktop: unexpected error")
+        layout = QVBoxLayout(self)
+        label = QLabel(
+            f"<b>Something went wrong.</b><br>{summary}<br>"
+            "Nothing was saved by the step that failed. The report below is also in the log file."
+        )
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.report = QPlainTextEdit(report)
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("Error report")
+        self.report.setMinimumSize(640, 260)
+        layout.addWidget(self.report)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setAccessibleName("Copy report")
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(report))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+def describe(error: BaseException, target: str = "database") -> str | None:
+    """A plain message for errors a person can act on; None for a bug."""
+    if isinstance(error, BadInput):
+        return "\n".join(str(p) for p in error.problems)
+    if isinstance(error, Refused | DatabaseProblem):
+        return str(error)
+    if isinstance(error, peewee.OperationalError | peewee.InterfaceError):
+        return str(explain(error, target))
+    return None
+
+
+class _Relay(QObject):
+    """Carries an error from any thread to the window's thread."""
+
+    happened = Signal(str, str)
+
+
+class ErrorReporter:
+    """Installs sys.excepthook and threading.excepthook; shows a dialog in the window's thread."""
+
+    def __init__(self) -> None:
+        self.relay = _Relay()
+        self.relay.happened.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self.shown: list[str] = []
+
+    def install(self) -> None:
+        sys.excepthook = self.excepthook
+        threading.excepthook = self.thread_excepthook
+
+    def excepthook(self, kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        self.report(error, "".join(traceback.format_exception(kind, error, tb)))
+
+    def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None:
+            return
+        text = "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback))
+        self.report(args.exc_value, f"in thread {args.thread.name if args.thread else '?'}:\n{text}")
+
+    def report(self, error: BaseException, text: str) -> None:
+        log.error("unhandled error: %s", text)
+        summary = describe(error) or f"{type(error).__name__}: {error}"
+        full = f"Backorder Desktop {__version__}, Python {sys.version.split()[0]}\n\n{text}"
+        self.relay.happened.emit(summary, full)
+
+    def _show(self, summary: str, report: str) -> None:
+        self.shown.append(summary)
+        dialog = ReportDialog(summary, report, QApplication.activeWindow())
+        dialog.open()

@@ -1,0 +1,31 @@
+"""How values read in the window."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+CREATORS = {
+    "order-entry": "Order Entry",
+    "primary": "Primary Backorder Process",
+    "secondary": "Secondary Backorder Process",
+    "user": "User",
+}
+PROCESSES = {"primary": "Primary", "secondary": "Secondary"}
+
+
+def cell(value: Any) -> str:
+    """A table cell's text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def when(value: datetime | None, empty: str = "—") -> str:
+    return f"{value:%a %Y-%m-%d %H:%M}" if value else empty

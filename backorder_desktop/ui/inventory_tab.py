@@ -1,0 +1,69 @@
+"""Inventory: per-product stock figures, and the dialogs that change them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from backorder_desktop.domain.browse import Filters, StockListing
+from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog, _Form
+from backorder_desktop.ui.table_model import ListingModel
+from backorder_desktop.ui.widgets import button, label_for, named, table_view
+
+
+class InventoryTab(QWidget):
+    changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ListingModel(StockListing(), parent=self)
+        self.view = table_view("Inventory")
+        self.view.setModel(self.model)
+        for column, width in enumerate((80, 260, 80, 90, 80, 100, 100)):
+            self.view.setColumnWidth(column, width)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("SKU or product name")
+        self.search.setClearButtonEnabled(True)
+        self.receive_button = button("&Receive shipment…", "Record an incoming shipment from a supplier")
+        self.adjust_button = button("&Adjust…", "Record an inventory adjustment with its reason")
+        self.return_button = button("Record re&turn…", "Record units a customer sent back")
+        self.count = named(QLabel(""), "Products shown")
+        top = QHBoxLayout()
+        top.addWidget(label_for("Search:", self.search))
+        top.addWidget(self.search, 1)
+        actions = QHBoxLayout()
+        for widget in (self.receive_button, self.adjust_button, self.return_button):
+            actions.addWidget(widget)
+        actions.addStretch()
+        actions.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(actions)
+        self.search.textChanged.connect(lambda text: self.model.set_filters(Filters(search=text)))
+        self.receive_button.clicked.connect(lambda: self.open_dialog(ReceiveDialog(self)))
+        self.adjust_button.clicked.connect(lambda: self.open_dialog(AdjustDialog(self.selected_sku(), self)))
+        self.return_button.clicked.connect(lambda: self.open_dialog(ReturnDialog(self.selected_sku(), self)))
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+
+    def selected_sku(self) -> str:
+        rows = self.view.selectionModel().selectedRows()
+        return str(self.model.rows[rows[0].row()][0]) if rows else ""
+
+    def open_dialog(self, dialog: _Form) -> None:
+        def finished(code: int) -> None:
+            if code == QDialog.DialogCode.Accepted:
+                self.message.emit(dialog.result_text)
+                self.refresh()
+                self.changed.emit()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def _update_count(self) -> None:
+        self.count.setText(f"{len(self.model.rows):,} products shown")

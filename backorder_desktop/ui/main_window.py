@@ -1,0 +1,411 @@
+"""The main window: a tab per screen, menus, shortcuts, and a status bar that follows the scheduler."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backorder_desktop import __version__
+from backorder_desktop.domain import allocation, browse
+from backorder_desktop.domain.allocation import Progress, RunRecord
+from backorder_desktop.domain.check import CheckReport, check
+from backorder_desktop.domain.errors import BadInput
+from backorder_desktop.files import exports, imports
+from backorder_desktop.paths import data_dir
+from backorder_desktop.scheduling.bridge import EngineBridge
+from backorder_desktop.scheduling.engine import Engine
+from backorder_desktop.ui.backorders_tab import BackordersTab
+from backorder_desktop.ui.errors import ErrorReporter, describe
+from backorder_desktop.ui.format import PROCESSES, when
+from backorder_desktop.ui.inventory_tab import InventoryTab
+from backorder_desktop.ui.order_entry_tab import OrderEntryTab
+from backorder_desktop.ui.run_log_tab import RunLogTab
+from backorder_desktop.ui.schedule_tab import ScheduleTab
+from backorder_desktop.ui.shipments_tab import ShipmentsTab
+from backorder_desktop.ui.widgets import named, tell
+from backorder_desktop.ui.workers import in_background
+
+log = logging.getLogger(__name__)
+
+
+def settings() -> QSettings:
+    """The window's own settings (geometry, what was last seen), beside the data."""
+    return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class ProblemsDialog(QDialog):
+    """Every problem of a refused import, in one list the person can copy."""
+
+    def __init__(self, title: str, problems: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(f"<b>Nothing was imported.</b> {len(problems)} problem(s) to fix first:")
+        layout.addWidget(label)
+        self.text = named(QPlainTextEdit("\n".join(problems)), "Problems")
+        self.text.setReadOnly(True)
+        self.text.setMinimumSize(620, 240)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, target: str, engine: Engine, bridge: EngineBridge, reporter: ErrorReporter) -> None:
+        super().__init__()
+        self.target = target
+        self.engine = engine
+        self.bridge = bridge
+        self.reporter = reporter
+        self.setWindowTitle(f"Backorder Desktop — {target}")
+        self.order_entry = OrderEntryTab()
+        self.schedule_setup = ScheduleTab()
+        self.shipments = ShipmentsTab()
+        self.backorders = BackordersTab()
+        self.inventory = InventoryTab()
+        self.run_log = RunLogTab()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Screens")
+        for tab, title in (
+            (self.order_entry, "Order Entry"),
+            (self.schedule_setup, "Schedule Setup"),
+            (self.shipments, "Shipments"),
+            (self.backorders, "Backorders"),
+            (self.inventory, "Inventory"),
+            (self.run_log, "Run Log"),
+        ):
+            self.tabs.addTab(tab, title)
+        self.setCentralWidget(self.tabs)
+        self._previous_tab = 0
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self._restore()
+        self.load_all()
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.scheduler_state = named(QLabel("Scheduler: starting"), "Scheduler state")
+        self.next_runs = named(QLabel(""), "Next runs")
+        self.progress = named(QProgressBar(), "Run progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setVisible(False)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.next_runs)
+        bar.addPermanentWidget(self.scheduler_state)
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
+        import_menu = file_menu.addMenu("&Import CSV")
+        for kind in imports.KINDS:
+            self._action(import_menu, f"{kind.capitalize()}…", lambda _c=False, k=kind: self.import_csv(k))
+        export_menu = file_menu.addMenu("&Export")
+        for kind in exports.KINDS:
+            self._action(export_menu, f"{kind.capitalize()} (CSV)…", lambda _c=False, k=kind: self.export(k))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "Run &Primary now", lambda: self.run_now("primary"))
+        self._action(tools, "Run &Secondary now", lambda: self.run_now("secondary"))
+        self._action(tools, "&Check database", self.check_database)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About", self.about)
+        for number in range(1, 7):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.tabs.setCurrentIndex(n - 1))
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+    def _connect(self) -> None:
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.order_entry.saved.connect(self._preferences_saved)
+        self.order_entry.failed.connect(self.show_error)
+        self.schedule_setup.saved.connect(lambda _code: self.engine.reload())
+        self.schedule_setup.run_now_requested.connect(self.run_now)
+        for tab in (self.shipments, self.inventory):
+            tab.message.connect(self.say)
+            tab.changed.connect(self.stock_changed)
+        self.shipments.failed.connect(self.show_error)
+        self.backorders.failed.connect(self.show_error)
+        self.bridge.run_started.connect(self._run_started)
+        self.bridge.progress.connect(self._run_progress)
+        self.bridge.run_finished.connect(self._run_finished)
+        self.bridge.schedules_changed.connect(self._schedules_changed)
+        self.bridge.paused.connect(
+            lambda reason: self.scheduler_state.setText(f"Scheduler: paused ({reason})")
+        )
+        self.bridge.resumed.connect(lambda: self.scheduler_state.setText("Scheduler: running"))
+        self._new_timer = QTimer(self)
+        self._new_timer.timeout.connect(self._count_new)
+        self._new_timer.start(30_000)
+
+    def _restore(self) -> None:
+        saved = settings()
+        geometry = saved.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 720)
+        seen = saved.value(f"seen/{self.target}")
+        self.shipments.seen_id = int(seen) if seen is not None else browse.newest_shipment_id()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load_all(self) -> None:
+        self.order_entry.load()
+        self.schedule_setup.load()
+        self.shipments.apply_filters()
+        self.backorders.apply_filters()
+        self.inventory.refresh()
+        self.run_log.refresh()
+        self._count_new()
+
+    def stock_changed(self) -> None:
+        self.backorders.refresh()
+        self.inventory.refresh()
+
+    def _count_new(self) -> None:
+        count = browse.new_shipments_since(self.shipments.seen_id)
+        self.tabs.setTabText(2, f"Shipments ({count} new)" if count else "Shipments")
+
+    def _tab_changed(self, index: int) -> None:
+        previous, self._previous_tab = self._previous_tab, index
+        if previous == 0 and self.order_entry.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "Save the changes to the Order Entry preferences?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                self._previous_tab = 0
+                self.tabs.setCurrentIndex(0)
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.order_entry.save()
+            else:
+                self.order_entry.cancel()
+        if previous == 2 and index != 2:
+            self.mark_shipments_seen()
+
+    def mark_shipments_seen(self) -> None:
+        newest = browse.newest_shipment_id()
+        self.shipments.mark_seen(newest)
+        settings().setValue(f"seen/{self.target}", newest)
+        self._count_new()
+
+    def focus_search(self) -> None:
+        search = getattr(self.tabs.currentWidget(), "search", None)
+        if isinstance(search, QLineEdit):
+            search.setFocus()
+            search.selectAll()
+
+    # -- scheduler --------------------------------------------------------------------------
+
+    def _preferences_saved(self, values: Any) -> None:
+        self.engine.reload()
+        self.say("Order Entry preferences saved.")
+
+    def run_now(self, process: str) -> None:
+        if self.engine.run_now(process) is None:
+            self.say(f"The {PROCESSES[process]} process is already running.")
+
+    def _run_started(self, process: str, trigger: str) -> None:
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(f"{PROCESSES[process]}: starting")
+        self.say(f"{allocation.PROCESS_NAMES[process]} started ({trigger}).")
+
+    def _run_progress(self, process: str, progress: Progress) -> None:
+        self.progress.setRange(0, max(1, progress.lines_total))
+        self.progress.setValue(progress.lines_done)
+        self.progress.setFormat(f"{PROCESSES[process]}: {progress.units:,} units")
+
+    def _run_finished(self, record: RunRecord) -> None:
+        self.progress.setVisible(False)
+        name = allocation.PROCESS_NAMES.get(record.process, record.process)
+        if record.outcome == "failed":
+            self.say(f"{name} failed: {record.error}")
+        elif record.outcome == "skipped":
+            self.say(f"{name} skipped: back order management is off.")
+        else:
+            self.say(f"{name}: {record.shipments:,} shipments, {record.units:,} units allocated.")
+        self.shipments.refresh()
+        self.backorders.refresh()
+        self.inventory.refresh()
+        self.run_log.refresh()
+        self.schedule_setup.load()
+        self._count_new()
+
+    def _schedules_changed(self, next_runs: dict[str, datetime | None]) -> None:
+        parts = []
+        for process, moment in next_runs.items():
+            local = moment.astimezone(self.engine.tz).replace(tzinfo=None) if moment else None
+            parts.append(f"{PROCESSES[process]}: {when(local, 'off')}")
+        self.next_runs.setText("Next runs — " + ", ".join(parts))
+        if not self.engine.paused:
+            self.scheduler_state.setText("Scheduler: running")
+        self.schedule_setup.load()
+
+    # -- files ------------------------------------------------------------------------------
+
+    def import_csv(self, kind: str) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, f"Import {kind}", "", "CSV (*.csv);;All files (*)")
+        if name:
+            self.import_file(kind, Path(name))
+
+    def import_file(self, kind: str, path: Path) -> None:
+        def done(summary: str) -> None:
+            self.say(summary)
+            self.load_all()
+
+        def failed(error: BaseException, report: str) -> None:
+            if isinstance(error, BadInput):
+                ProblemsDialog(f"Import {kind}: {path.name}", [str(p) for p in error.problems], self).open()
+            else:
+                self.show_error(error, report)
+
+        self.say(f"Importing {path.name}…")
+        in_background(lambda: imports.import_file(kind, path), done, failed, serial=True)
+
+    def export(self, kind: str) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, f"Export {kind}", f"{kind}.csv", "CSV (*.csv)")
+        if not name:
+            return
+        target = Path(name)
+
+        def work() -> int:
+            partial = target.with_name(target.name + ".partial")
+            with partial.open("w", encoding="utf-8", newline="") as handle:
+                count = exports.write(kind, handle, "csv")
+            partial.replace(target)
+            return count
+
+        in_background(work, lambda n: self.say(f"Exported {n:,} {kind} rows to {target}."), self.show_error)
+
+    def open_database(self) -> None:
+        choice, ok = QInputDialog.getItem(
+            self, "Open database", "Open:", ["A SQLite file…", "A PostgreSQL server…"], 0, False
+        )
+        if not ok:
+            return
+        if choice.startswith("A SQLite"):
+            target, _filter = QFileDialog.getSaveFileName(
+                self,
+                "Open or create a database",
+                str(data_dir()),
+                "SQLite database (*.sqlite3 *.db);;All (*)",
+                options=QFileDialog.Option.DontConfirmOverwrite,
+            )
+        else:
+            target, ok = QInputDialog.getText(
+                self, "PostgreSQL server", "URL:", text="postgresql://user@host/db"
+            )
+            if not ok:
+                return
+        if target:
+            self.switch_database(target)
+
+    def switch_database(self, target: str) -> None:
+        from backorder_desktop.store.schema import open_database
+
+        self.engine.stop()
+        try:
+            open_database(target)
+        except Exception as error:
+            self.show_error(error, "")
+            open_database(self.target)
+        else:
+            self.target = target
+            self.setWindowTitle(f"Backorder Desktop — {target}")
+        self.engine = Engine(listener=self.bridge.listener(), tz=self.engine.tz)
+        self.engine.start()
+        self.load_all()
+
+    # -- tools ------------------------------------------------------------------------------
+
+    def check_database(self) -> None:
+        self.say("Checking the database…")
+
+        def done(report: CheckReport) -> None:
+            lines = [
+                f"{report.products:,} products, {report.ledger_rows:,} ledger rows and"
+                f" {report.order_lines:,} order lines checked."
+            ]
+            lines += [f"Violation: {v}" for v in report.violations[:30]]
+            lines += [f"Warning: {w}" for w in report.warnings[:30]]
+            verdict = (
+                "Every invariant holds." if report.ok else f"{len(report.violations)} violation(s) found."
+            )
+            tell(self, "Check database", verdict + "\n\n" + "\n".join(lines), problem=not report.ok)
+            self.say(verdict)
+
+        in_background(check, done, self.show_error)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Backorder Desktop",
+            f"<b>Backorder Desktop {__version__}</b><br>Fills waiting backorders from returning stock,"
+            f" on the schedules you set.<br>Database: {self.target}<br>"
+            "Demo data: the Northwind sample database (MIT licence, Microsoft).",
+        )
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+        log.info("status: %s", text)
+
+    def show_error(self, error: BaseException, report: str) -> None:
+        plain = describe(error, self.target)
+        if plain is not None:
+            tell(self, "Backorder Desktop", plain, problem=True)
+            self.say(plain.splitlines()[0])
+        else:
+            self.reporter.report(error, report or f"{type(error).__name__}: {error}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        saved = settings()
+        saved.setValue("window/geometry", self.saveGeometry())
+        if self.tabs.currentIndex() == 2:
+            self.mark_shipments_seen()
+        saved.sync()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "Qt"]

@@ -1,0 +1,236 @@
+"""System Preferences › Automation Schedules › Schedule Setup: every valid change saves by itself."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backorder_desktop.domain import schedules
+from backorder_desktop.domain.errors import BadInput
+from backorder_desktop.scheduling import plan
+from backorder_desktop.scheduling.engine import utc_now
+from backorder_desktop.ui.format import when
+from backorder_desktop.ui.widgets import button, label_for, named
+from backorder_desktop.ui.workers import in_background
+
+INVALID = "border: 2px solid #c0392b;"
+COLUMNS = ("On", "Code", "Name", "Schedule", "Next run", "Last run", "Last outcome")
+
+
+class ScheduleTab(QWidget):
+    saved = Signal(int)  # schedule code
+    run_now_requested = Signal(str)  # process
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[schedules.Schedule] = []
+        self.code = schedules.PRIMARY_CODE
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Automation schedules")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMaximumHeight(110)
+        self.table.itemSelectionChanged.connect(self._selected)
+
+        self.editor = QGroupBox("Schedule")
+        grid = QGridLayout(self.editor)
+        self.enabled = named(QCheckBox("Schedule on"), "Schedule on")
+        grid.addWidget(self.enabled, 0, 0, 1, 4)
+        self.every = QSpinBox()
+        self.every.setRange(-9999, 9999)  # out-of-range values are refused with a message, not clamped
+        self.unit = QComboBox()
+        for unit in plan.UNITS:
+            self.unit.addItem(unit, unit)
+        grid.addWidget(label_for("Run every:", self.every), 1, 0)
+        grid.addWidget(self.every, 1, 1)
+        grid.addWidget(label_for("Unit:", self.unit), 1, 2)
+        grid.addWidget(self.unit, 1, 3)
+        days_row = QHBoxLayout()
+        self.days: list[QCheckBox] = []
+        for name in plan.DAYS:
+            box = named(QCheckBox(name.capitalize()), name.capitalize())
+            self.days.append(box)
+            days_row.addWidget(box)
+        days_row.addStretch()
+        days_label = QLabel("On days:")
+        grid.addWidget(days_label, 2, 0)
+        grid.addLayout(days_row, 2, 1, 1, 3)
+        self.start = QTimeEdit()
+        self.end = QTimeEdit()
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("HH:mm")
+        grid.addWidget(label_for("Start:", self.start), 3, 0)
+        grid.addWidget(self.start, 3, 1)
+        grid.addWidget(label_for("End:", self.end), 3, 2)
+        grid.addWidget(self.end, 3, 3)
+        self.summary = named(QLabel(""), "Schedule summary")
+        self.next_run = named(QLabel(""), "Next run")
+        grid.addWidget(self.summary, 4, 0, 1, 4)
+        grid.addWidget(self.next_run, 5, 0, 1, 4)
+        self.message = named(QLabel(""), "Schedule message")
+        self.message.setWordWrap(True)
+        grid.addWidget(self.message, 6, 0, 1, 4)
+        self.run_now = button("&Run now", "Start the selected process now, in the background")
+        grid.addWidget(self.run_now, 7, 0)
+        grid.setColumnStretch(4, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>System Preferences › Automation Schedules › Schedule Setup</b>"))
+        layout.addWidget(self.table)
+        layout.addWidget(self.editor)
+        layout.addStretch()
+
+        self.enabled.toggled.connect(lambda on: self._save("enabled", enabled=on))
+        self.every.valueChanged.connect(lambda n: self._save("every", every=n))
+        self.unit.currentIndexChanged.connect(lambda _i: self._save("unit", unit=self.unit.currentData()))
+        for box in self.days:
+            box.toggled.connect(lambda _on: self._save("days", days=self._days()))
+        self.start.timeChanged.connect(lambda t: self._save("start", start=time(t.hour(), t.minute())))
+        self.end.timeChanged.connect(lambda t: self._save("end", end=time(t.hour(), t.minute())))
+        self.run_now.clicked.connect(lambda: self.run_now_requested.emit(schedules.PROCESS_OF[self.code]))
+        self._invalid = False
+        self._fade = QTimer(self)
+        self._fade.setSingleShot(True)
+        self._fade.timeout.connect(lambda: self.message.setText("") if not self._invalid else None)
+
+    def _days(self) -> frozenset[int]:
+        return frozenset(i for i, box in enumerate(self.days) if box.isChecked())
+
+    def load(self) -> None:
+        """Read both schedules into the table and the selected one into the editor (no save fires)."""
+        self.rows = schedules.load_all()
+        now = utc_now()
+        tz = plan.local_zone()
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(len(self.rows))
+            for r, row in enumerate(self.rows):
+                last = schedules.last_run(row.process)
+                upcoming = schedules.next_run_of(row, now, tz)
+                values: list[Any] = [
+                    "On" if row.rule.enabled else "Off",
+                    str(row.code),
+                    row.name,
+                    plan.describe(row.rule),
+                    when(upcoming, "—" if row.rule.enabled else "off"),
+                    when(last.started_at if last else None, "never"),
+                    last.outcome if last else "",
+                ]
+                for c, value in enumerate(values):
+                    self.table.setItem(r, c, QTableWidgetItem(value))
+                if row.code == self.code:
+                    self.table.selectRow(r)
+        self._fill_editor()
+
+    def _current(self) -> schedules.Schedule | None:
+        return next((row for row in self.rows if row.code == self.code), None)
+
+    def _selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.code = self.rows[rows[0].row()].code
+            self._fill_editor()
+
+    def _fill_editor(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        rule = row.rule
+        widgets = [self.enabled, self.every, self.unit, self.start, self.end, *self.days]
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self.editor.setTitle(f"{row.code} {row.name}")
+        self.enabled.setChecked(rule.enabled)
+        self.every.setValue(rule.every)
+        self.unit.setCurrentIndex(self.unit.findData(rule.unit))
+        for i, box in enumerate(self.days):
+            box.setChecked(i in rule.days)
+        self.start.setTime(QTime(rule.start.hour, rule.start.minute))
+        self.end.setTime(QTime(rule.end.hour, rule.end.minute))
+        self.end.setEnabled(rule.unit != "days")
+        del blockers
+        self._show_plan(row)
+        self._mark(None)
+
+    def _show_plan(self, row: schedules.Schedule) -> None:
+        self.summary.setText(plan.describe(row.rule))
+        upcoming = schedules.next_run_of(row, utc_now(), plan.local_zone())
+        self.next_run.setText(f"Next run: {when(upcoming, 'none (the schedule is off)')}")
+
+    def _widget_for(self, field: str) -> list[QWidget]:
+        widgets: dict[str, list[QWidget]] = {
+            "every": [self.every],
+            "unit": [self.unit],
+            "days": list(self.days),
+            "start": [self.start],
+            "end": [self.end],
+            "enabled": [self.enabled],
+        }
+        return widgets.get(field, [])
+
+    def _mark(self, field: str | None, message: str = "") -> None:
+        for widget in [self.every, self.unit, self.start, self.end, self.enabled, *self.days]:
+            widget.setStyleSheet("")
+        self._invalid = field is not None
+        if field is not None:
+            for widget in self._widget_for(field):
+                widget.setStyleSheet(INVALID)
+            self.message.setStyleSheet("color: #c0392b;")
+            self.message.setText(message)
+
+    def _save(self, field: str, **change: Any) -> None:
+        code = self.code
+        row = self._current()
+        if row is None:
+            return
+        # Refuse at once, where it was typed, without touching the database.
+        problems = schedules.problems_with(replace(row.rule, **change), f"schedule {code}")
+        if problems:
+            self._mark(
+                problems[0].field, "; ".join(f"{p.field}: {p.message}" for p in problems) + " — not saved."
+            )
+            return
+
+        def done(saved: schedules.Schedule) -> None:
+            self._mark(None)
+            self.message.setStyleSheet("color: #2e7d32;")
+            self.message.setText(f"Saved at {datetime.now():%H:%M:%S}.")
+            self._fade.start(4000)
+            self.load()
+            self.saved.emit(code)
+
+        def failed(error: BaseException, _report: str) -> None:
+            if isinstance(error, BadInput):
+                first = error.problems[0]
+                self._mark(first.field, f"{first.field}: {first.message} — not saved.")
+            else:
+                self._mark(field, f"Not saved: {error}")
+
+        self.end.setEnabled((change.get("unit") or row.rule.unit) != "days")
+        in_background(lambda: schedules.save(code, **change), done, failed, serial=True)
+
+    def show_next_runs(self) -> None:
+        """Refresh the next-run texts (the engine planned anew)."""
+        self.load()

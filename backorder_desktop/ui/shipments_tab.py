@@ -1,0 +1,268 @@
+"""Shipments: the table staff review, ship and void from; new ones in bold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backorder_desktop.domain import shipments
+from backorder_desktop.domain.browse import Filters, ShipmentListing, shipment_lines
+from backorder_desktop.files import exports
+from backorder_desktop.ui.format import CREATORS, cell
+from backorder_desktop.ui.packing_slip import write_packing_slips
+from backorder_desktop.ui.table_model import ListingModel
+from backorder_desktop.ui.widgets import button, confirm, label_for, named, table_view
+from backorder_desktop.ui.workers import in_background
+
+STATUS_CHOICES = (("All", None), ("Pending", "pending"), ("Shipped", "shipped"), ("Void", "void"))
+
+
+def _display(column: int, value: Any) -> str:
+    if column == 4:
+        return CREATORS.get(value, str(value))
+    if column == 7:
+        return str(value).capitalize()
+    return cell(value)
+
+
+class ShipmentsTab(QWidget):
+    changed = Signal()  # stock figures moved (shipped or voided)
+    failed = Signal(object, str)
+    message = Signal(str)
+    new_count_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.seen_id = 0  # shipments above this id were created since the person last looked
+        self.model = ListingModel(ShipmentListing(), _display, self)
+        self.model.is_new = lambda row: row[8] > self.seen_id
+        self.view = table_view("Shipments")
+        self.view.setModel(self.model)
+        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((90, 70, 220, 130, 190, 50, 60, 80)):
+            self.view.setColumnWidth(column, width)
+
+        self.status = QComboBox()
+        for text, value in STATUS_CHOICES:
+            self.status.addItem(text, value)
+        self.created_by = QComboBox()
+        self.created_by.addItem("Anyone", None)
+        for value, text in CREATORS.items():
+            self.created_by.addItem(text, value)
+        self.use_dates = named(QCheckBox("Created between"), "Created between")
+        self.since = named(QDateEdit(QDate.currentDate().addDays(-30)), "From date")
+        self.until = named(QDateEdit(QDate.currentDate()), "To date")
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Shipment, order or customer")
+        self.search.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        filters.addWidget(label_for("Status:", self.status))
+        filters.addWidget(self.status)
+        filters.addWidget(label_for("Created by:", self.created_by))
+        filters.addWidget(self.created_by)
+        filters.addWidget(self.use_dates)
+        filters.addWidget(self.since)
+        filters.addWidget(QLabel("and"))
+        filters.addWidget(self.until)
+        filters.addWidget(label_for("Search:", self.search))
+        filters.addWidget(self.search, 1)
+
+        self.ship_button = button("Mark &shipped", "Mark the selected pending shipments shipped")
+        self.void_button = button("&Void", "Void the selected pending shipments (units go back on backorder)")
+        self.export_button = button("&Export CSV…", "Export the shipments in the SPEC's CSV format")
+        self.slip_button = button(
+            "&Print packing slip…", "Write packing slips of the selected shipments to PDF"
+        )
+        actions = QHBoxLayout()
+        for widget in (self.ship_button, self.void_button, self.export_button, self.slip_button):
+            actions.addWidget(widget)
+        self.count = named(QLabel(""), "Shipments shown")
+        actions.addStretch()
+        actions.addWidget(self.count)
+
+        self.lines = QTableWidget(0, 4)
+        self.lines.setAccessibleName("Shipment lines")
+        self.lines.setHorizontalHeaderLabels(("Line", "SKU", "Product", "Quantity"))
+        self.lines.verticalHeader().setVisible(False)
+        self.lines.horizontalHeader().setStretchLastSection(True)
+        self.lines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.detail_title = named(QLabel("Select a shipment to see its lines."), "Shipment detail")
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.lines)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(detail)
+        splitter.setSizes([420, 160])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(actions)
+
+        self.status.currentIndexChanged.connect(self.apply_filters)
+        self.created_by.currentIndexChanged.connect(self.apply_filters)
+        self.use_dates.toggled.connect(self._dates_toggled)
+        self.since.dateChanged.connect(self.apply_filters)
+        self.until.dateChanged.connect(self.apply_filters)
+        self.search.textChanged.connect(self.apply_filters)
+        self.view.selectionModel().selectionChanged.connect(self._show_detail)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.ship_button.clicked.connect(self.ship_selected)
+        self.void_button.clicked.connect(self.void_selected)
+        self.export_button.clicked.connect(self.export_csv)
+        self.slip_button.clicked.connect(self.print_slips)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.since.setEnabled(on)
+        self.until.setEnabled(on)
+        self.apply_filters()
+
+    def filters(self) -> Filters:
+        return Filters(
+            search=self.search.text(),
+            status=self.status.currentData(),
+            created_by=self.created_by.currentData(),
+            since=self.since.date().toPython() if self.use_dates.isChecked() else None,  # type: ignore[arg-type]
+            until=self.until.date().toPython() if self.use_dates.isChecked() else None,  # type: ignore[arg-type]
+        )
+
+    def apply_filters(self) -> None:
+        self.model.set_filters(self.filters())
+
+    def refresh(self) -> None:
+        """Reload the rows shown, keeping the selection (after a run, a ship or a void)."""
+        selected = self.selected_ids()
+        self.model.refresh()
+        selection = self.view.selectionModel()
+        for sid in selected:
+            row = self.model.row_of(sid)
+            if row is not None:
+                selection.select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        self._show_detail()
+
+    def _update_count(self) -> None:
+        more = "+" if self.model.canFetchMore() else ""
+        self.count.setText(f"{len(self.model.rows):,}{more} shipments shown")
+
+    def selected_ids(self) -> list[int]:
+        return [self.model.row_id(i.row()) for i in self.view.selectionModel().selectedRows()]
+
+    def _show_detail(self, *_args: Any) -> None:
+        ids = self.selected_ids()
+        self.lines.setRowCount(0)
+        if len(ids) != 1:
+            self.detail_title.setText(
+                f"{len(ids)} shipments selected." if ids else "Select a shipment to see its lines."
+            )
+            return
+        found = shipment_lines(ids[0])
+        self.detail_title.setText(f"Lines of {shipments.shipment_number(ids[0])}")
+        self.lines.setRowCount(len(found))
+        for r, values in enumerate(found):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(cell(value))
+                if c in (0, 3):
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                self.lines.setItem(r, c, item)
+        self.lines.resizeColumnsToContents()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def ship_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.message.emit("Select the shipments to mark shipped.")
+            return
+        numbers = ", ".join(shipments.shipment_number(i) for i in ids[:5]) + ("…" if len(ids) > 5 else "")
+        if not confirm(self, "Mark shipped", f"Mark {len(ids)} shipment(s) shipped?\n{numbers}"):
+            return
+        self._act(lambda: shipments.ship(ids), f"Marked {len(ids)} shipment(s) shipped")
+
+    def void_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.message.emit("Select the shipments to void.")
+            return
+        numbers = ", ".join(shipments.shipment_number(i) for i in ids[:5]) + ("…" if len(ids) > 5 else "")
+        if not confirm(
+            self,
+            "Void shipments",
+            f"Void {len(ids)} shipment(s)? Their units go back on backorder.\n{numbers}",
+        ):
+            return
+        self._act(lambda: shipments.void(ids), f"Voided {len(ids)} shipment(s)")
+
+    def _act(self, work: Any, summary: str) -> None:
+        def done(units: int) -> None:
+            self.message.emit(f"{summary}: {units:,} units.")
+            self.refresh()
+            self.changed.emit()
+
+        in_background(work, done, lambda error, report: self.failed.emit(error, report), serial=True)
+
+    def export_csv(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, "Export shipments", "shipments.csv", "CSV (*.csv)")
+        if not name:
+            return
+        target = Path(name)
+
+        def work() -> int:
+            partial = target.with_name(target.name + ".partial")
+            with partial.open("w", encoding="utf-8", newline="") as handle:
+                count = exports.write("shipments", handle, "csv")
+            partial.replace(target)
+            return count
+
+        in_background(
+            work,
+            lambda count: self.message.emit(f"Exported {count:,} shipment lines to {target}."),
+            lambda error, report: self.failed.emit(error, report),
+        )
+
+    def print_slips(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.message.emit("Select the shipments to print packing slips for.")
+            return
+        name, _filter = QFileDialog.getSaveFileName(self, "Packing slips", "packing-slips.pdf", "PDF (*.pdf)")
+        if not name:
+            return
+        pages = write_packing_slips(ids, Path(name))
+        self.message.emit(f"Wrote {pages} packing slip(s) to {name}.")
+
+    # -- new shipments ----------------------------------------------------------------------
+
+    def mark_seen(self, newest_id: int) -> None:
+        self.seen_id = newest_id
+        self.view.viewport().update()

@@ -1,0 +1,81 @@
+"""Small helpers shared by the tabs: labelled controls with accessible names, table views, confirmation."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, label: str) -> W:
+    """Give WIDGET the accessible name LABEL (its visible label), for screen readers."""
+    widget.setAccessibleName(label)
+    return widget
+
+
+def button(text: str, tip: str = "") -> QPushButton:
+    """A push button whose accessible name is its visible text (without the & mnemonic)."""
+    widget = QPushButton(text)
+    widget.setAccessibleName(text.replace("&", ""))
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+def label_for(text: str, buddy: QWidget) -> QLabel:
+    """A visible label bound to BUDDY, which takes the label's text as its accessible name."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    buddy.setAccessibleName(text.replace("&", "").rstrip(":"))
+    return label
+
+
+def table_view(name: str) -> QTableView:
+    """A read-only, sortable table with whole-row selection."""
+    view = QTableView()
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """Ask before a step that cannot be undone."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def tell(parent: QWidget, title: str, text: str, problem: bool = False) -> None:
+    """A message the person acknowledges."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning if problem else QMessageBox.Icon.Information,
+        title,
+        text,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setTextInteractionFlags(box.textInteractionFlags())
+    box.open()
