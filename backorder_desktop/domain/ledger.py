@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from backorder_desktop.store.database import executemany, reserve_ids
+from backorder_desktop.store.database import executemany, reserve_ids, stamp
 
 # Kinds of ledger rows, and which process looks at which.
 RECEIPT = "receipt"
@@ -40,11 +40,12 @@ def record(movements: Iterable[Movement], at: datetime) -> int:
     if not rows:
         return 0
     first = reserve_ids("ledger", len(rows))
+    when = stamp(at)
     executemany(
         "INSERT INTO ledger (id, kind, product_id, on_hand_delta, committed_delta, at, document)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (first + i, m.kind, m.product_id, m.on_hand_delta, m.committed_delta, at, m.document)
+            (first + i, m.kind, m.product_id, m.on_hand_delta, m.committed_delta, when, m.document)
             for i, m in enumerate(rows)
         ],
     )

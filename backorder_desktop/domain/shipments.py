@@ -11,7 +11,7 @@ from datetime import datetime
 from backorder_desktop.domain import clock, ledger
 from backorder_desktop.domain.errors import BadInput, Problem, Refused
 from backorder_desktop.domain.products import chunks
-from backorder_desktop.store.database import executemany, query, reserve_ids, write
+from backorder_desktop.store.database import executemany, query, reserve_ids, stamp, write
 
 NUMBER_PATTERN = re.compile(r"^S?0*(\d+)$", re.IGNORECASE)
 
@@ -46,10 +46,11 @@ def create(
         return []
     first = reserve_ids("shipment", len(shipments))
     ids = list(range(first, first + len(shipments)))
+    when = stamp(at)
     executemany(
         "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status)"
         " VALUES (?, ?, ?, ?, ?, 'pending')",
-        [(sid, s.order_id, at, created_by, run_id) for sid, s in zip(ids, shipments, strict=True)],
+        [(sid, s.order_id, when, created_by, run_id) for sid, s in zip(ids, shipments, strict=True)],
     )
     executemany(
         "INSERT INTO shipment_line (shipment_id, order_line_id, product_id, qty) VALUES (?, ?, ?, ?)",
@@ -59,14 +60,13 @@ def create(
             for line, product, qty in s.lines
         ],
     )
-    ledger.record(
-        (
-            ledger.Movement(ledger.COMMIT, product, 0, qty, f"shipment {shipment_number(sid)}")
-            for sid, s in zip(ids, shipments, strict=True)
-            for _line, product, qty in s.lines
-        ),
-        at,
-    )
+    movements = []
+    for sid, shipment in zip(ids, shipments, strict=True):
+        document = f"shipment {shipment_number(sid)}"
+        movements += [
+            ledger.Movement(ledger.COMMIT, product, 0, qty, document) for _l, product, qty in shipment.lines
+        ]
+    ledger.record(movements, at)
     return ids
 
 

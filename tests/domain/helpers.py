@@ -7,7 +7,11 @@ assertions do not depend on the code under test.
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+import textwrap
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from backorder_desktop.domain import allocation, check, inventory, orders, preferences, products
 from backorder_desktop.domain.allocation import RunResult
@@ -166,3 +170,37 @@ def assert_clean() -> None:
     """check() finds no violation."""
     report = check.check()
     assert report.violations == []
+
+
+# --- another program on the same database ---------------------------------------------------
+
+_PROGRAM = textwrap.dedent("""
+    import os, sys, time
+    from backorder_desktop.domain import allocation
+    from backorder_desktop.store.schema import open_database
+
+    path, process, mode = sys.argv[1:4]
+    open_database(path)
+    write, budgets = allocation._write_allocation, allocation._budgets
+
+    def write_then_die(*args):
+        write(*args)
+        os._exit(9)  # killed with the run's rows written but not committed
+
+    def slow_budgets(*args):
+        found = budgets(*args)
+        time.sleep(0.5)  # a run that did not wait for this one would read the same stock
+        return found
+
+    if mode == "die":
+        allocation._write_allocation = write_then_die
+    else:
+        allocation._budgets = slow_budgets
+    print(allocation.run_process(process, "schedule").record.outcome)
+""")
+
+
+def program(db_path: Path, process: str, mode: str) -> subprocess.Popen[str]:
+    """Start a separate program that runs PROCESS on DB_PATH; MODE 'die' or 'slow'."""
+    return subprocess.Popen([sys.executable, "-c", _PROGRAM, str(db_path), process, mode],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

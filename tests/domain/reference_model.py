@@ -153,6 +153,15 @@ class Model:
 
     # -- staff actions ---------------------------------------------------------------
 
+    def ship_short(self, shipment_id: int) -> dict[str, int]:
+        """sku -> on hand after shipping, for products the shipment would take below zero."""
+        shipment = self.shipments[shipment_id]
+        order = self.orders[shipment.order]
+        taking: dict[str, int] = defaultdict(int)
+        for line, qty in shipment.lines.items():
+            taking[order.line(line).sku] += qty
+        return {s: self.on_hand[s] - q for s, q in taking.items() if self.on_hand[s] < q}
+
     def ship(self, shipment_id: int) -> None:
         shipment = self.shipments[shipment_id]
         order = self.orders[shipment.order]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backorder_desktop.domain import inventory, shipments as shipping
+from backorder_desktop.domain import inventory
+from backorder_desktop.domain import shipments as shipping
 from backorder_desktop.domain.check import check
 from backorder_desktop.domain.errors import BadInput, Refused
 from backorder_desktop.store.database import query
@@ -195,15 +196,16 @@ def test_return_of_units_still_pending_is_refused(products):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("number, sku", [("NOPE", "W"), ("A1", "G"), ("A1", "ZZ")])
-def test_return_for_unknown_order_or_product_not_shipped_is_refused(products, number, sku):
+@pytest.mark.parametrize("number, sku, qty", [("NOPE", "W", 1), ("A1", "G", 1), ("A1", "ZZ", 1),
+                                              ("A1", "W", 0)])
+def test_return_for_unknown_order_or_product_not_shipped_is_refused(products, number, sku, qty):
     receive(W=10, G=10)
     order("A1", ("W", 6))
     shipping.ship(shipment_ids("A1"))
     before = snapshot()
 
     with pytest.raises((BadInput, Refused)):
-        give_back(number, sku, 1)
+        give_back(number, sku, qty)
 
     assert snapshot() == before
 

@@ -210,3 +210,22 @@ def test_secondary_fills_several_products_and_orders_in_one_run(products):
     assert stock("G") == (3, 3, 0, 1)
     assert stock("X") == (0, 0, 0, 4)
     assert_clean()
+
+
+def test_secondary_dry_run_explains_lines_it_cannot_fill(products):
+    order("A1", ("W", 2), when=at(0))
+    order("A2", ("W", 2), when=at(1))
+    order("B1", ("X", 3), when=at(2))
+    adjust("W", 3, "count correction")
+    enable()
+
+    result = run("secondary", dry_run=True, explain=True)
+
+    got = {(e.order, e.sku): (e.allocated, e.reason) for e in result.explanations}
+    assert set(got) == {("A1", "W"), ("A2", "W"), ("B1", "X")}
+    assert got[("A1", "W")][0] == 2 and got[("A1", "W")][1].startswith("filled")
+    assert got[("A2", "W")][0] == 1 and got[("A2", "W")][1].startswith("partly filled")
+    assert got[("B1", "X")][0] == 0 and got[("B1", "X")][1].startswith("not filled")
+    assert "available" in got[("B1", "X")][1]
+    assert shipments() == []
+    assert stock("W") == (3, 0, 3, 4)

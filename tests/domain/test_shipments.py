@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from backorder_desktop.domain import clock
 from backorder_desktop.domain import shipments as shipping
 from backorder_desktop.domain.errors import BadInput, Refused
+from backorder_desktop.store.database import query
 from tests.domain.helpers import (
     assert_clean,
     catalogue,
@@ -244,3 +248,16 @@ def test_shipment_records_its_order_creator_and_no_run(stocked):
 
     assert (number, creator, state, run_id, lines) == ("A1", "order-entry", "pending", None,
                                                        [(1, "W", 1)])
+
+
+def test_shipment_records_when_it_was_created_and_closed(stocked, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 24, 10, 15, 0))
+    order("A1", ("W", 1))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 24, 16, 45, 0))
+
+    shipping.ship(shipment_ids("A1"))
+
+    assert query("SELECT created_at, closed_at FROM shipment") == [
+        ("2026-11-24 10:15:00", "2026-11-24 16:45:00")]
+    assert query("SELECT kind, at FROM ledger WHERE kind IN ('commit', 'ship') ORDER BY id") == [
+        ("commit", "2026-11-24 10:15:00"), ("ship", "2026-11-24 16:45:00")]
