@@ -95,7 +95,7 @@ def problems_with(rule: Rule, where: str = "schedule") -> list[Problem]:
     elif not 1 <= rule.every <= MAX_EVERY[rule.unit]:
         problems.append(
             Problem(
-                "schedule",
+                where,
                 "every",
                 f"run every must be 1 to {MAX_EVERY[rule.unit]} {rule.unit}, not {rule.every}",
             )
@@ -104,9 +104,7 @@ def problems_with(rule: Rule, where: str = "schedule") -> list[Problem]:
         problems.append(Problem(where, "days", "choose at least one day while the schedule is on"))
     if rule.unit != "days" and rule.end < rule.start:
         problems.append(
-            Problem(
-                "schedule", "end", f"the window ends ({rule.end:%H:%M}) before it starts ({rule.start:%H:%M})"
-            )
+            Problem(where, "end", f"the window ends ({rule.end:%H:%M}) before it starts ({rule.start:%H:%M})")
         )
     return problems
 

@@ -156,7 +156,7 @@ class Engine:
 
     def tick(self) -> None:
         """One step: notice changes, notice clock jumps, start what is due."""
-        now = self.clock()
+        now = self.clock().astimezone(UTC)  # UTC, so a daylight-saving change is no clock jump
         if self._last_tick is None:
             self._load(now)
             self._catch_up(now)

@@ -60,18 +60,22 @@ def next_run(rule: Rule, after: datetime, tz: tzinfo) -> datetime | None:
     """The first slot strictly after AFTER (an aware time), or None if the rule never runs."""
     if not rule.enabled or not rule.days:
         return None
+    # Compared in UTC: two aware times in one zone compare as wall times, which
+    # would confuse the two occurrences of the hour repeated when clocks go back.
+    after = after.astimezone(UTC)
     local = after.astimezone(tz)
     for offset in range(_search_days(rule) + 1):
         day = local.date() + timedelta(days=offset)
         for at in slots_on(rule, day):
             moment = _aware(day, at, tz)
-            if moment is not None and moment > after:
+            if moment is not None and moment.astimezone(UTC) > after:
                 return moment
     return None
 
 
 def last_due(rule: Rule, since: datetime, now: datetime, tz: tzinfo) -> datetime | None:
     """The latest slot in (SINCE, NOW], or None: whether a run was missed between two instants."""
+    since, now = since.astimezone(UTC), now.astimezone(UTC)
     if not rule.enabled or not rule.days or now <= since:
         return None
     local_now = now.astimezone(tz)
@@ -80,7 +84,7 @@ def last_due(rule: Rule, since: datetime, now: datetime, tz: tzinfo) -> datetime
     while day >= first_day:
         for at in reversed(slots_on(rule, day)):
             moment = _aware(day, at, tz)
-            if moment is not None and since < moment <= now:
+            if moment is not None and since < moment.astimezone(UTC) <= now:
                 return moment
         day -= timedelta(days=1)
     return None
@@ -90,6 +94,8 @@ def describe(rule: Rule) -> str:
     """A readable summary, e.g. 'Every 30 minutes, Mon–Fri, 07:00–19:00'."""
     unit = rule.unit if rule.every != 1 else rule.unit.rstrip("s")
     every = f"Every {rule.every} {unit}" if rule.every != 1 else f"Every {unit}"
+    if every == "Every day":
+        every = "Daily"
     days = describe_days(rule.days)
     if rule.unit == "days":
         return f"{every}, {days}, at {rule.start:%H:%M}"
