@@ -21,7 +21,18 @@ TIMEOUT = 60
 
 # SPEC 7: the export columns, exactly and in order.
 COLUMNS: dict[str, list[str]] = {
-    "shipments": ["shipment", "order", "customer", "created_at", "created_by", "run", "status", "line", "sku", "qty"],
+    "shipments": [
+        "shipment",
+        "order",
+        "customer",
+        "created_at",
+        "created_by",
+        "run",
+        "status",
+        "line",
+        "sku",
+        "qty",
+    ],
     "backorders": ["order", "customer", "ordered_at", "priority", "line", "sku", "qty_backordered"],
     "stock": ["sku", "on_hand", "committed", "available", "backordered"],
     "runs": [
@@ -70,9 +81,9 @@ class Cli:
     db: Path
     home: Path
 
-    def run(self, *args: str | Path, db: Path | None | bool = True, timeout: float = TIMEOUT) -> (
-        subprocess.CompletedProcess[str]
-    ):
+    def run(
+        self, *args: str | Path, db: Path | bool | None = True, timeout: float = TIMEOUT
+    ) -> subprocess.CompletedProcess[str]:
         """Run `backorder-desktop [--db DB] ARGS...`; db=False leaves --db out."""
         command = [PROGRAM]
         if db is not False:
@@ -90,7 +101,8 @@ class Cli:
         """Run ARGS, insist on exit 0 and return stdout."""
         done = self.run(*args)
         assert done.returncode == 0, (
-            f"{' '.join(map(str, args))} exited {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+            f"{' '.join(map(str, args))} exited {done.returncode}"
+            f"\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
         )
         return done.stdout
 
@@ -120,11 +132,6 @@ class Cli:
         for kind, result in done.items():
             assert result.returncode == 0, f"export {kind}: {result.stderr}"
         return {kind: result.stdout for kind, result in done.items()}
-
-    def snapshot_minus_runs(self) -> dict[str, str]:
-        snap = self.snapshot()
-        del snap["runs"]
-        return snap
 
 
 def parse_csv(kind: str, text: str) -> list[dict[str, str]]:
@@ -241,6 +248,51 @@ class Saved:
 
     path: Path
     snapshot: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One command run on a copy of a saved database, and the four exports afterwards."""
+
+    result: subprocess.CompletedProcess[str]
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+def run_batch(
+    saved: Saved, where: Path, commands: dict[str, list[str]], files: dict[str, str]
+) -> dict[str, Outcome]:
+    """Run each of COMMANDS (expected to be refused) on one copy of SAVED.
+
+    Four exports after every command would cost four programs per case; instead
+    the exports are taken once after the whole batch. If they differ from SAVED's,
+    some command changed the database: then every command is run again on its own
+    copy with its own exports, so each case reports exactly what it did.
+    """
+    home = where / "home"
+    home.mkdir(exist_ok=True)
+    shared = Cli(cwd=where, db=where / "shared.sqlite3", home=home)
+    for name, text in files.items():
+        shared.write(name, text)
+    copy_database(saved.path, shared.db)
+    # Side by side: refused commands only read, and the busy timeout queues any writer.
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        done = list(pool.map(lambda argv: shared.run(*argv), commands.values()))
+    results = dict(zip(commands, done, strict=True))
+    after = shared.snapshot()
+    if after == saved.snapshot:
+        return {key: Outcome(result, saved.snapshot, after) for key, result in results.items()}
+    outcomes = {}
+    for index, (key, argv) in enumerate(commands.items()):
+        own = Cli(cwd=where, db=where / f"case-{index}.sqlite3", home=home)
+        copy_database(saved.path, own.db)
+        outcomes[key] = Outcome(own.run(*argv), saved.snapshot, own.snapshot())
+    return outcomes
+
+
+def assert_unchanged(outcome: Outcome, what: str) -> None:
+    for kind in outcome.before:
+        assert outcome.after[kind] == outcome.before[kind], f"export {kind} changed after {what}"
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from tests.cli.conftest import (
 
 
 def _stock(cli: Cli) -> dict[str, dict[str, int]]:
-    return {
-        row["sku"]: {k: int(v) for k, v in row.items() if k != "sku"} for row in cli.export("stock")
-    }
+    return {row["sku"]: {k: int(v) for k, v in row.items() if k != "sku"} for row in cli.export("stock")}
 
 
 def test_import_products_lists_them_in_stock_sorted_by_sku(cli: Cli) -> None:
