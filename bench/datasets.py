@@ -31,8 +31,14 @@ def waiting_orders(lines: int, products: int, orders: int, seed: int = 7) -> Non
             "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
             " VALUES (?, ?, ?, ?, ?, ?, 'open')",
             [
-                (first_order + o, f"O{o:07d}", f"Customer {rng.randrange(2000)}",
-                 START + timedelta(minutes=o), rng.randint(1, 9), rng.random() < 0.05)
+                (
+                    first_order + o,
+                    f"O{o:07d}",
+                    f"Customer {rng.randrange(2000)}",
+                    START + timedelta(minutes=o),
+                    rng.randint(1, 9),
+                    rng.random() < 0.05,
+                )
                 for o in range(orders)
             ],
         )
@@ -52,7 +58,9 @@ def waiting_orders(lines: int, products: int, orders: int, seed: int = 7) -> Non
             " backordered, cancelled) VALUES (?, ?, ?, ?, ?, 0, 0, ?, 0)",
             rows,
         )
-        executemany("UPDATE product SET backordered = ? WHERE id = ?", [(q, p) for p, q in backordered.items()])
+        executemany(
+            "UPDATE product SET backordered = ? WHERE id = ?", [(q, p) for p, q in backordered.items()]
+        )
     preferences.save(backorders_enabled=True)
     _ = backordered
 
@@ -77,7 +85,12 @@ def orders_csv(path: Path, lines: int, products: int, seed: int = 9) -> None:
             if line == 0 or rng.random() < 0.4:
                 order += 1
                 line = 0
-                header = (f"I{order:07d}", f"Customer {rng.randrange(2000)}",
-                          (START + timedelta(minutes=order)).isoformat(), rng.randint(1, 9), "false")
+                header = (
+                    f"I{order:07d}",
+                    f"Customer {rng.randrange(2000)}",
+                    (START + timedelta(minutes=order)).isoformat(),
+                    rng.randint(1, 9),
+                    "false",
+                )
             line += 1
             out.writerow([*header, line, f"P{rng.randint(1, products):06d}", rng.randint(1, 12)])
