@@ -1,0 +1,419 @@
+"""Benchmarks: `python bench/run.py [--scale small|large]` prints a table and writes JSON.
+
+Each measurement runs in a fresh child process on a fresh copy of a prepared
+database file, so times include nothing cached by an earlier repeat and the
+peak memory is that of the one operation's process. The allocation run is also
+compared with its floor: plain sqlite3 writing exactly the rows the run wrote,
+with executemany in one transaction, measured in the same invocation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCALES: dict[str, dict[str, Any]] = {
+    "small": {
+        "run": (10_000, 2_000, 4_000),
+        "growth": [2_000, 10_000, 50_000],
+        "secondary": (20_000, 2_000, 8_000),
+        "import": (10_000, 2_000),
+        "repeat": 3,
+    },
+    "large": {
+        "run": (100_000, 20_000, 40_000),
+        "growth": [10_000, 100_000, 1_000_000],
+        "secondary": (200_000, 20_000, 80_000),
+        "import": (100_000, 20_000),
+        "repeat": 5,
+    },
+}
+TARGETS = {
+    "primary run": "≤ 1.5 s (large), ≤ 3× floor",
+    "growth exponent": "≤ 1.0 (linear)",
+    "run with nothing new": "≤ 20 ms",
+    "secondary, nothing available": "≤ 100 ms",
+    "import orders": "≥ 50,000 lines/s",
+    "check": "≤ 3 s on 1,000,000 ledger rows",
+    "peak memory of the run": "≤ 300 MB",
+}
+
+
+# -- preparing databases (in this process) ------------------------------------------------------
+
+
+def _open(path: Path) -> None:
+    from backorder_desktop.store.schema import open_database
+
+    open_database(str(path))
+
+
+def _close() -> None:
+    from backorder_desktop.store import database
+
+    database.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+
+
+def prepare_waiting(path: Path, lines: int, products: int, orders: int, received: bool) -> None:
+    """LINES backordered lines; with RECEIVED, one receipt that covers them all."""
+    from bench import datasets
+
+    _open(path)
+    datasets.waiting_orders(lines, products, orders)
+    if received:
+        datasets.receive_everything(products)
+    _close()
+
+
+def prepare_after_run(path: Path) -> None:
+    """Run the Primary once on PATH, so it holds the history of a big run and nothing new."""
+    from backorder_desktop.domain import allocation
+
+    _open(path)
+    allocation.run_process("primary", "cli")
+    _close()
+
+
+# -- child operations (in a fresh process each) -------------------------------------------------
+
+
+def child(operation: str, db: str, extra: str) -> dict[str, Any]:
+    if operation == "floor":
+        return floor(Path(db), Path(extra))
+    from backorder_desktop.domain import allocation
+    from backorder_desktop.domain.check import check
+    from backorder_desktop.files.imports import import_file
+
+    _open(Path(db))
+    started = time.perf_counter()
+    result: dict[str, Any] = {}
+    if operation in ("primary", "secondary"):
+        record = allocation.run_process(operation, "cli").record
+        result = {"units": record.units, "shipments": record.shipments, "outcome": record.outcome}
+    elif operation == "import":
+        result = {"summary": import_file("orders", Path(extra))}
+    elif operation == "check":
+        report = check()
+        result = {"ok": report.ok, "ledger_rows": report.ledger_rows}
+    seconds = time.perf_counter() - started
+    result["seconds"] = seconds
+    result["peak_mb"] = peak_memory_mb()
+    return result
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def floor(pristine: Path, done: Path) -> dict[str, Any]:
+    """Plain sqlite3 writing, on PRISTINE, exactly the rows the run wrote into DONE."""
+    source = sqlite3.connect(done)
+    (run_id,) = source.execute("SELECT MAX(id) FROM run").fetchone()
+    target = sqlite3.connect(pristine, isolation_level=None)
+    (top,) = target.execute("SELECT value FROM counter WHERE name = 'ledger'").fetchone()
+    shipments = source.execute(
+        "SELECT id, order_id, created_at, created_by, run_id, status FROM shipment WHERE run_id = ?",
+        (run_id,),
+    ).fetchall()
+    lines = source.execute(
+        "SELECT sl.id, sl.shipment_id, sl.order_line_id, sl.product_id, sl.qty FROM shipment_line sl"
+        " JOIN shipment s ON s.id = sl.shipment_id WHERE s.run_id = ?",
+        (run_id,),
+    ).fetchall()
+    order_lines = source.execute(
+        "SELECT ol.committed, ol.backordered, ol.id FROM order_line ol WHERE ol.id IN"
+        " (SELECT order_line_id FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id"
+        "  WHERE s.run_id = ?)",
+        (run_id,),
+    ).fetchall()
+    products = source.execute(
+        "SELECT committed, backordered, id FROM product WHERE id IN (SELECT product_id FROM ledger WHERE id > ?)",
+        (top,),
+    ).fetchall()
+    ledger = source.execute(
+        "SELECT id, kind, product_id, on_hand_delta, committed_delta, at, document FROM ledger WHERE id > ?",
+        (top,),
+    ).fetchall()
+    run = source.execute("SELECT * FROM run WHERE id = ?", (run_id,)).fetchone()
+    counters = source.execute("SELECT value, name FROM counter").fetchall()
+    watermark = source.execute("SELECT ledger_id, process FROM watermark").fetchall()
+    for pragma in ("journal_mode = wal", "synchronous = normal", "foreign_keys = 1", "cache_size = -65536"):
+        target.execute(f"PRAGMA {pragma}")
+    started = time.perf_counter()
+    target.execute("BEGIN IMMEDIATE")
+    target.execute(f"INSERT INTO run VALUES ({', '.join('?' * len(run))})", run)
+    target.executemany(
+        "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        shipments,
+    )
+    target.executemany(
+        "INSERT INTO shipment_line (id, shipment_id, order_line_id, product_id, qty) VALUES (?, ?, ?, ?, ?)",
+        lines,
+    )
+    target.executemany("UPDATE order_line SET committed = ?, backordered = ? WHERE id = ?", order_lines)
+    target.executemany("UPDATE product SET committed = ?, backordered = ? WHERE id = ?", products)
+    target.executemany(
+        "INSERT INTO ledger (id, kind, product_id, on_hand_delta, committed_delta, at, document)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ledger,
+    )
+    target.executemany("UPDATE counter SET value = ? WHERE name = ?", counters)
+    target.executemany("UPDATE watermark SET ledger_id = ? WHERE process = ?", watermark)
+    target.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "rows": len(shipments) + len(lines) + len(order_lines) + len(products) + len(ledger) + 1,
+    }
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    scenario: str
+    size: int
+    times: list[float]
+    peak_mb: float
+    details: dict[str, Any]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "size": self.size,
+            "median_s": statistics.median(self.times),
+            "min_s": min(self.times),
+            "max_s": max(self.times),
+            "peak_mb": round(self.peak_mb, 1),
+            **self.details,
+        }
+
+
+def spawn(operation: str, db: Path, extra: str = "") -> dict[str, Any]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", operation, str(db), extra],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    if output.returncode != 0:
+        raise SystemExit(f"{operation} failed:\n{output.stderr}")
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def measure(
+    work: Path, template: Path, operation: str, repeat: int, extra: str = "", floor_of: Path | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run OPERATION REPEAT times, each on a fresh copy of TEMPLATE; with FLOOR_OF, also the floor."""
+    runs, floors = [], []
+    for _ in range(repeat):
+        copy = work / "copy.sqlite3"
+        shutil.copyfile(template, copy)
+        runs.append(spawn(operation, copy, extra))
+        if floor_of is not None:
+            pristine = work / "pristine.sqlite3"
+            shutil.copyfile(template, pristine)
+            floors.append(spawn("floor", pristine, str(copy)))
+    return runs, floors
+
+
+def fitted_exponent(sizes: list[int], seconds: list[float]) -> float:
+    """The slope of log(time) against log(size), least squares."""
+    xs = [math.log(s) for s in sizes]
+    ys = [math.log(max(t, 1e-9)) for t in seconds]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--repeat", type=int)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--child", nargs=3, metavar=("OPERATION", "DB", "EXTRA"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return 0
+    scale = SCALES[args.scale]
+    repeat = args.repeat or scale["repeat"]
+    out = args.out or ROOT / "bench" / "results" / f"latest-{args.scale}.json"
+    results: list[dict[str, Any]] = []
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="backorder-bench-") as scratch:
+        work = Path(scratch)
+
+        def template(name: str) -> Path:
+            return work / f"{name}.sqlite3"
+
+        def report(row: dict[str, Any]) -> None:
+            results.append(row)
+            print(
+                f"  {row['scenario']:<34} {row['size']:>9,}  median {row['median_s'] * 1000:9.1f} ms"
+                f"  (min {row['min_s'] * 1000:.1f}, max {row['max_s'] * 1000:.1f})"
+                f"  peak {row.get('peak_mb', 0):.0f} MB"
+                + (f"  ratio to floor {row['ratio_to_floor']:.2f}×" if "ratio_to_floor" in row else ""),
+                flush=True,
+            )
+
+        print(
+            f"Backorder Desktop benchmarks, scale {args.scale}, {repeat} repeats, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores"
+        )
+        # 1. The Primary run, with its floor.
+        lines, products, orders = scale["run"]
+        base = template("run")
+        prepare_waiting(base, lines, products, orders, received=True)
+        runs, floors = measure(work, base, "primary", repeat, floor_of=base)
+        run_median = statistics.median(r["seconds"] for r in runs)
+        floor_median = statistics.median(f["seconds"] for f in floors)
+        report(
+            Result(
+                "primary run",
+                lines,
+                [r["seconds"] for r in runs],
+                max(r["peak_mb"] for r in runs),
+                {
+                    "units": runs[0]["units"],
+                    "shipments": runs[0]["shipments"],
+                    "floor_median_s": floor_median,
+                    "floor_rows": floors[0]["rows"],
+                    "ratio_to_floor": run_median / floor_median,
+                },
+            ).summary()
+        )
+        report(
+            Result(
+                "floor: sqlite3 executemany",
+                lines,
+                [f["seconds"] for f in floors],
+                0.0,
+                {"rows": floors[0]["rows"]},
+            ).summary()
+        )
+        # 2. Growth with the number of lines allocated.
+        sizes, medians = [], []
+        for size in scale["growth"]:
+            grown = template(f"growth-{size}")
+            prepare_waiting(grown, size, min(products, max(100, size // 5)), max(1, size // 2), received=True)
+            runs, _ = measure(work, grown, "primary", repeat if size < 1_000_000 else max(1, repeat - 2))
+            sizes.append(size)
+            medians.append(statistics.median(r["seconds"] for r in runs))
+            report(
+                Result(
+                    "primary run (growth)",
+                    size,
+                    [r["seconds"] for r in runs],
+                    max(r["peak_mb"] for r in runs),
+                    {"units": runs[0]["units"]},
+                ).summary()
+            )
+        exponent = fitted_exponent(sizes, medians)
+        results.append(
+            {"scenario": "growth exponent", "sizes": sizes, "medians_s": medians, "exponent": exponent}
+        )
+        print(f"  {'growth exponent (time ~ lines^k)':<34} k = {exponent:.2f}")
+        # 3. A run with nothing new, and check, on the biggest history.
+        biggest = template(f"growth-{sizes[-1]}")
+        prepare_after_run(biggest)
+        runs, _ = measure(work, biggest, "primary", repeat)
+        report(
+            Result(
+                "run with nothing new",
+                sizes[-1],
+                [r["seconds"] for r in runs],
+                max(r["peak_mb"] for r in runs),
+                {},
+            ).summary()
+        )
+        runs, _ = measure(work, biggest, "check", max(1, repeat - 2))
+        report(
+            Result(
+                "check",
+                runs[0]["ledger_rows"],
+                [r["seconds"] for r in runs],
+                max(r["peak_mb"] for r in runs),
+                {"ok": runs[0]["ok"]},
+            ).summary()
+        )
+        # 4. The Secondary with a big backlog and nothing available.
+        waiting, products2, orders2 = scale["secondary"]
+        idle = template("secondary")
+        prepare_waiting(idle, waiting, products2, orders2, received=False)
+        runs, _ = measure(work, idle, "secondary", repeat)
+        report(
+            Result(
+                "secondary, nothing available",
+                waiting,
+                [r["seconds"] for r in runs],
+                max(r["peak_mb"] for r in runs),
+                {},
+            ).summary()
+        )
+        # 5. Importing orders (order entry included).
+        import_lines, import_products = scale["import"]
+        catalogue = template("import")
+        prepare_waiting(catalogue, 1, import_products, 1, received=False)
+        from bench import datasets
+
+        csv_file = work / "orders.csv"
+        datasets.orders_csv(csv_file, import_lines, import_products)
+        runs, _ = measure(work, catalogue, "import", repeat, extra=str(csv_file))
+        median = statistics.median(r["seconds"] for r in runs)
+        report(
+            Result(
+                "import orders",
+                import_lines,
+                [r["seconds"] for r in runs],
+                max(r["peak_mb"] for r in runs),
+                {"lines_per_s": import_lines / median},
+            ).summary()
+        )
+        print(f"  {'import rate':<34} {import_lines / median:,.0f} lines/s")
+    document = {
+        "scale": args.scale,
+        "repeat": repeat,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "cores": os.cpu_count(),
+        "elapsed_s": round(time.perf_counter() - began, 1),
+        "targets": TARGETS,
+        "results": results,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out} in {document['elapsed_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
