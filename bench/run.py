@@ -152,7 +152,8 @@ def floor(pristine: Path, done: Path) -> dict[str, Any]:
         (run_id,),
     ).fetchall()
     products = source.execute(
-        "SELECT committed, backordered, id FROM product WHERE id IN (SELECT product_id FROM ledger WHERE id > ?)",
+        "SELECT committed, backordered, id FROM product"
+        " WHERE id IN (SELECT product_id FROM ledger WHERE id > ?)",
         (top,),
     ).fetchall()
     ledger = source.execute(

@@ -1,0 +1,196 @@
+"""System Preferences › Automation Schedules › Schedule Setup (SPEC 5): every valid change saves by itself,
+a value that cannot be right is refused where it is typed, and loading never saves."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QPushButton
+
+from backorder_desktop.domain import schedules
+from backorder_desktop.scheduling import plan
+from backorder_desktop.scheduling.engine import utc_now
+from backorder_desktop.ui import schedule_tab
+from backorder_desktop.ui.format import when
+from tests.ui.helpers import click, click_tab, settle
+
+PRIMARY, SECONDARY = schedules.PRIMARY_CODE, schedules.SECONDARY_CODE
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+
+
+def open_schedule_setup(qtbot, window):
+    click_tab(qtbot, window, 1)
+    tab = window.schedule_setup
+    assert window.tabs.currentWidget() is tab
+    return tab
+
+
+def select(tab, code: int) -> None:
+    row = [int(tab.table.item(r, 1).text()) for r in range(tab.table.rowCount())].index(code)
+    tab.table.selectRow(row)
+    assert tab.code == code
+
+
+def type_every(qtbot, tab, text: str) -> None:
+    tab.every.setFocus()
+    tab.every.selectAll()
+    qtbot.keyClicks(tab.every, text)
+
+
+def expected_next_runs(rule: plan.Rule) -> set[str]:
+    """The next run as the window writes it, at this minute and the next (the clock may tick)."""
+    tz = plan.local_zone()
+    found = set()
+    for _ in range(2):
+        moment = plan.next_run(rule, utc_now(), tz)
+        found.add(when(moment.astimezone(tz).replace(tzinfo=None) if moment else None, "off"))
+    return found
+
+
+def test_admin_sets_run_every_and_days_and_it_is_saved_at_once_with_next_run(qtbot, window):
+    tab = open_schedule_setup(qtbot, window)
+    select(tab, PRIMARY)
+    assert tab.editor.title() == "7792 Primary Backorder Process"
+    assert not [b for b in tab.findChildren(QPushButton) if "save" in b.text().lower()], "no Save button"
+    assert schedules.load(PRIMARY).rule.enabled is False
+
+    click(qtbot, tab.enabled)
+    settle()
+    assert tab.enabled.isChecked()
+    assert schedules.load(PRIMARY).rule.enabled is True
+    assert tab.message.text().startswith("Saved")
+
+    type_every(qtbot, tab, "45")
+    settle()
+    assert tab.every.value() == 45
+    assert schedules.load(PRIMARY).rule.every == 45
+
+    click(qtbot, tab.days[MON])
+    settle()
+    click(qtbot, tab.days[SAT])
+    settle()
+    assert not tab.days[MON].isChecked()
+    assert tab.days[SAT].isChecked()
+
+    saved = schedules.load(PRIMARY)
+    assert saved.rule == plan.Rule(
+        True, 45, "minutes", frozenset({TUE, WED, THU, FRI, SAT}), time(7), time(19)
+    )
+    assert saved.saved_at is not None
+    assert schedules.load(SECONDARY).rule.enabled is False, "the other schedule is untouched"
+
+    # What the administrator reads: the summary, the next run in the editor and in the table.
+    assert tab.summary.text() == plan.describe(saved.rule)
+    assert "45" in tab.summary.text()
+    expected = expected_next_runs(saved.rule)
+    assert tab.next_run.text().removeprefix("Next run: ") in expected
+    row = [int(tab.table.item(r, 1).text()) for r in range(tab.table.rowCount())].index(PRIMARY)
+    assert tab.table.item(row, 0).text() == "On"
+    assert tab.table.item(row, 3).text() == plan.describe(saved.rule)
+    assert tab.table.item(row, 4).text() in expected
+    assert tab.message.text().startswith("Saved at ")
+    assert all(not w.styleSheet() for w in (tab.every, tab.enabled, *tab.days))
+
+
+def db_rules() -> dict[int, tuple]:
+    return {s.code: (s.rule, s.saved_at) for s in schedules.load_all()}
+
+
+def test_invalid_schedule_value_is_refused_and_not_saved(qtbot, window):
+    tab = open_schedule_setup(qtbot, window)
+    select(tab, PRIMARY)
+    click(qtbot, tab.enabled)
+    settle()
+    assert schedules.load(PRIMARY).rule.enabled is True
+
+    # Run every 0.
+    before = db_rules()
+    type_every(qtbot, tab, "0")
+    settle()
+    assert tab.every.value() == 0
+    assert tab.every.styleSheet(), "the Run every box is marked"
+    assert "every" in tab.message.text().lower()
+    assert "not saved" in tab.message.text().lower()
+    assert db_rules() == before
+
+    # A negative interval is refused the same way.
+    type_every(qtbot, tab, "-5")
+    settle()
+    assert tab.every.styleSheet()
+    assert "not saved" in tab.message.text().lower()
+    assert db_rules() == before
+
+    # Back to a valid value: saved, the mark goes.
+    type_every(qtbot, tab, "20")
+    settle()
+    assert not tab.every.styleSheet()
+    assert schedules.load(PRIMARY).rule.every == 20
+
+    # No day while on: the first four unticks save, the last one is refused.
+    for day in (MON, TUE, WED, THU):
+        click(qtbot, tab.days[day])
+        settle()
+    assert schedules.load(PRIMARY).rule.days == frozenset({FRI})
+    before = db_rules()
+    click(qtbot, tab.days[FRI])
+    settle()
+    assert all(box.styleSheet() for box in tab.days), "the day boxes are marked"
+    assert "day" in tab.message.text().lower()
+    assert "not saved" in tab.message.text().lower()
+    assert db_rules() == before
+
+    # End before start.
+    tab.load()  # the editor shows what is saved again (Fri on)
+    assert tab.days[FRI].isChecked()
+    before = db_rules()
+    tab.end.setTime(QTime(6, 0))
+    settle()
+    assert tab.end.styleSheet(), "the End box is marked"
+    assert "end" in tab.message.text().lower()
+    assert "not saved" in tab.message.text().lower()
+    assert db_rules() == before
+    assert schedules.load(PRIMARY).rule.end == time(19)
+
+
+def test_loading_a_schedule_does_not_save_it(qtbot, open_window, monkeypatch: pytest.MonkeyPatch):
+    window, _engine, bridge = open_window()
+    # Values unlike the editor's starting state, so that filling the editor changes every control.
+    schedules.save(
+        SECONDARY, enabled=True, every=2, unit="days", days=frozenset({SAT, SUN}), start=time(5, 15)
+    )
+    schedules.save(PRIMARY, enabled=True, every=10, unit="hours", start=time(6, 30), end=time(22, 0))
+    before = db_rules()
+
+    calls: list[tuple] = []
+    real_save = schedules.save
+
+    def counting_save(*args, **kwargs):
+        calls.append((args, kwargs))
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(schedule_tab.schedules, "save", counting_save)
+
+    tab = open_schedule_setup(qtbot, window)
+    tab.load()
+    settle()
+    for code in (SECONDARY, PRIMARY, SECONDARY):
+        select(tab, code)
+        settle()
+    assert tab.every.value() == 2
+    assert tab.unit.currentData() == "days"
+    assert tab.start.time() == QTime(5, 15)
+    assert [box.isChecked() for box in tab.days] == [False] * 5 + [True, True]
+    window.load_all()
+    bridge.schedules_changed.emit({"primary": None, "secondary": None})
+    settle()
+    select(tab, PRIMARY)
+    tab.load()
+    settle()
+    assert tab.unit.currentData() == "hours"
+    assert tab.end.isEnabled()
+
+    assert calls == [], f"loading saved: {calls}"
+    assert db_rules() == before
+    assert tab.message.text() == ""
