@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from backorder_desktop.domain import clock, ledger, preferences, shipments
 from backorder_desktop.domain.products import chunks
@@ -72,9 +73,8 @@ class RunResult:
     explanations: list[Explanation] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Waiting:
-    """A backordered line of an open order, with what the walk sorts on."""
+class _Waiting(NamedTuple):
+    """A backordered line of an open order, with what the walk sorts on (a tuple: cheap to build)."""
 
     line_id: int
     order_id: int
@@ -84,7 +84,7 @@ class _Waiting:
     number: str
     priority: int
     ordered_at: object  # text on SQLite, datetime on PostgreSQL: compared only among themselves
-    ship_complete: bool
+    ship_complete: int  # 0 or 1 as stored
 
 
 _WAITING_SQL = (
@@ -231,13 +231,6 @@ def _budgets(process: str, watermark: int, top: int) -> dict[int, int]:
     return {pid: max(0, int(available)) for pid, available in rows}
 
 
-def _waiting(row: tuple) -> _Waiting:
-    line_id, order_id, line, product_id, backordered, number, priority, ordered_at, whole = row
-    return _Waiting(
-        line_id, order_id, line, product_id, backordered, number, priority, ordered_at, bool(whole)
-    )
-
-
 def _waiting_lines(process: str, watermark: int, top: int, everything: bool) -> list[_Waiting]:
     """Waiting lines on products with a budget, plus every waiting line of the
     ship-complete orders among them (a ship-complete order is decided whole)."""
@@ -254,13 +247,13 @@ def _waiting_lines(process: str, watermark: int, top: int, everything: bool) -> 
             _WAITING_SQL + " AND ol.product_id IN (SELECT id FROM product"
             " WHERE backordered > 0 AND on_hand > committed)"
         )
-    lines = {row[0]: _waiting(row) for row in rows}
+    lines = {row[0]: _Waiting._make(row) for row in rows}
     if not everything:
         whole_orders = sorted({w.order_id for w in lines.values() if w.ship_complete})
         for part in chunks(whole_orders):
             marks = ", ".join("?" * len(part))
             for row in query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part)):
-                lines.setdefault(row[0], _waiting(row))
+                lines.setdefault(row[0], _Waiting._make(row))
     return list(lines.values())
 
 

@@ -127,6 +127,7 @@ def ship(ids: list[int], at: datetime | None = None) -> int:
     at = at or clock.now()
     with write():
         lines = _pending_lines(ids, "ship")
+        _refuse_shipping_more_than_on_hand(lines)
         executemany(
             "UPDATE shipment SET status = 'shipped', closed_at = ? WHERE id = ?",
             [(at, sid) for sid in ids],
@@ -150,6 +151,23 @@ def ship(ids: list[int], at: datetime | None = None) -> int:
         )
         close_orders_fully_shipped({ln.order_id for ln in lines})
     return sum(ln.qty for ln in lines)
+
+
+def _refuse_shipping_more_than_on_hand(lines: list[_Line]) -> None:
+    """Units not on the shelf cannot leave it (after a negative count, on hand may be below committed)."""
+    wanted: dict[int, int] = defaultdict(int)
+    for ln in lines:
+        wanted[ln.product_id] += ln.qty
+    short = []
+    for part in chunks(sorted(wanted)):
+        marks = ", ".join("?" * len(part))
+        for pid, sku, on_hand in query(
+            f"SELECT id, sku, on_hand FROM product WHERE id IN ({marks})", tuple(part)
+        ):
+            if wanted[pid] > on_hand:
+                short.append(f"{wanted[pid]} of {sku} wanted, {on_hand} on hand")
+    if short:
+        raise Refused("cannot ship: " + "; ".join(short) + " (record a receipt or adjustment first)")
 
 
 def close_orders_fully_shipped(order_ids: set[int]) -> None:
