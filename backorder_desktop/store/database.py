@@ -46,7 +46,7 @@ def connect(target: str) -> peewee.Database:
     if is_postgres(target):
         from playhouse.db_url import connect as connect_url
 
-        database = connect_url(target, autorollback=True)
+        database = connect_url(target)
     else:
         path = Path(target)
         if not path.parent.exists():

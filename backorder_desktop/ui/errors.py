@@ -77,6 +77,8 @@ class ErrorReporter:
         self.relay = _Relay()
         self.relay.happened.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self.shown: list[str] = []
+        self.open_dialogs: list[ReportDialog] = []
+        self.parent: QWidget | None = None  # the main window, once there is one
 
     def install(self) -> None:
         sys.excepthook = self.excepthook
@@ -99,5 +101,8 @@ class ErrorReporter:
 
     def _show(self, summary: str, report: str) -> None:
         self.shown.append(summary)
-        dialog = ReportDialog(summary, report, QApplication.activeWindow())
+        dialog = ReportDialog(summary, report, QApplication.activeWindow() or self.parent)
+        # Held until closed: a dialog without a parent would otherwise vanish at once.
+        self.open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _code: self.open_dialogs.remove(dialog))
         dialog.open()

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.bridge = bridge
         self.reporter = reporter
+        reporter.parent = self
         self.setWindowTitle(f"Backorder Desktop — {target}")
         self.order_entry = OrderEntryTab()
         self.schedule_setup = ScheduleTab()
@@ -213,7 +214,8 @@ class MainWindow(QMainWindow):
             )
             if answer == QMessageBox.StandardButton.Cancel:
                 self._previous_tab = 0
-                self.tabs.setCurrentIndex(0)
+                with QSignalBlocker(self.tabs):  # going back is no new tab change to ask about
+                    self.tabs.setCurrentIndex(0)
                 return
             if answer == QMessageBox.StandardButton.Save:
                 self.order_entry.save()

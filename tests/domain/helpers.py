@@ -200,7 +200,7 @@ _PROGRAM = textwrap.dedent("""
 """)
 
 
-def program(db_path: Path, process: str, mode: str) -> subprocess.Popen[str]:
-    """Start a separate program that runs PROCESS on DB_PATH; MODE 'die' or 'slow'."""
-    return subprocess.Popen([sys.executable, "-c", _PROGRAM, str(db_path), process, mode],
+def program(target: str | Path, process: str, mode: str) -> subprocess.Popen[str]:
+    """Start a separate program that runs PROCESS on TARGET (file or URL); MODE 'die' or 'slow'."""
+    return subprocess.Popen([sys.executable, "-c", _PROGRAM, str(target), process, mode],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

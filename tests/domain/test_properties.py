@@ -132,8 +132,17 @@ class BackorderMachine(RuleBasedStateMachine):
 
     # -- setup -------------------------------------------------------------------------
 
-    @initialize(stock=st.lists(st.integers(0, 6), min_size=len(SKUS), max_size=len(SKUS)))
-    def opening_stock(self, stock: list[int]) -> None:
+    @initialize(
+        backlog=st.lists(st.tuples(order_seeds, priorities, st.booleans(),
+                                   st.sampled_from(ORDER_TIMES), order_lines), max_size=5),
+        stock=st.lists(st.integers(0, 6), min_size=len(SKUS), max_size=len(SKUS)),
+    )
+    def backlog_and_opening_stock(self, backlog: list[tuple], stock: list[int]) -> None:
+        """Orders entered before any stock (all backordered), then a first receipt:
+        the first runs have waiting lines competing for a limited budget."""
+        self.begin()
+        for seed, priority, ship_complete, ordered_at, lines in backlog:
+            self.enter(seed, priority, ship_complete, ordered_at, lines)
         lines = [(sku, qty) for sku, qty in zip(SKUS, stock, strict=True) if qty]
         if lines:
             self.receive(lines)

@@ -229,16 +229,16 @@ def test_unknown_process_or_trigger_is_rejected(store):
 
 
 @pytest.mark.parametrize("process", PROCESSES)
-def test_run_killed_midway_leaves_nothing_and_the_next_run_is_clean(backlog, process, db_path):
+def test_run_killed_midway_leaves_nothing_and_the_next_run_is_clean(backlog, process, target):
     enable()
     before = snapshot()
 
-    killed = program(db_path, process, "die")
+    killed = program(target, process, "die")
     _out, err = killed.communicate(timeout=120)
 
     assert killed.returncode == 9, err
     database.close()
-    open_database(str(db_path))
+    open_database(target)
     assert snapshot() == before
     assert count("run") == 0
 
@@ -290,16 +290,16 @@ def test_runs_started_together_never_allocate_a_unit_twice(backlog, pair, monkey
     assert_clean()
 
 
-def test_runs_in_several_programs_sharing_one_database_never_overlap(backlog, db_path):
+def test_runs_in_several_programs_sharing_one_database_never_overlap(backlog, target):
     enable()
 
-    programs = [program(db_path, process, "slow") for process in ("secondary", "primary", "secondary")]
+    programs = [program(target, process, "slow") for process in ("secondary", "primary", "secondary")]
     outputs = [p.communicate(timeout=120) for p in programs]
 
     assert [p.returncode for p in programs] == [0, 0, 0], [err for _out, err in outputs]
     assert sorted(out.strip() for out, _err in outputs) == ["ok", "ok", "ok"]
     database.close()
-    open_database(str(db_path))
+    open_database(target)
     assert stock("W") == (6, 6, 0, 3)
     assert stock("G") == (2, 2, 0, 2)
     assert sum(q for *_x, lines in shipments() for _l, _s, q in lines) == 8
@@ -315,5 +315,5 @@ def test_run_record_times_its_start_and_end(backlog, monkeypatch):
 
     assert record.started_at == datetime(2026, 11, 24, 18, 0, 0)
     assert record.finished_at is not None and record.finished_at > record.started_at
-    assert query("SELECT started_at, finished_at FROM run") == [
-        ("2026-11-24 18:00:00", record.finished_at.isoformat(" "))]
+    stored = [tuple(str(v) for v in row) for row in query("SELECT started_at, finished_at FROM run")]
+    assert stored == [("2026-11-24 18:00:00", record.finished_at.isoformat(" "))]
