@@ -21,8 +21,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("BACKORDER_DESKTOP_HOME", tempfile.mkdtemp(prefix="backorder-test-home-"))
 
-from backorder_desktop.store import database  # noqa: E402
-from backorder_desktop.store.schema import open_database  # noqa: E402
+from backorder_desktop.store import database
+from backorder_desktop.store.schema import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -32,6 +32,7 @@ class OrderEntryTab(QWidget):
         self.editing = False
         box = QGroupBox("Management Preferences › Order Entry")
         form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.enable = named(QCheckBox("Enable back order management"), "Enable back order management")
         form.addRow(self.enable)
         self.order_by = QComboBox()

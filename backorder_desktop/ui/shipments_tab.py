@@ -193,7 +193,7 @@ class ShipmentsTab(QWidget):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(cell(value))
                 if c in (0, 3):
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.lines.setItem(r, c, item)
         self.lines.resizeColumnsToContents()
 

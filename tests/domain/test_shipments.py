@@ -259,5 +259,6 @@ def test_shipment_records_when_it_was_created_and_closed(stocked, monkeypatch):
 
     assert [tuple(map(str, r)) for r in query("SELECT created_at, closed_at FROM shipment")] == [
         ("2026-11-24 10:15:00", "2026-11-24 16:45:00")]
-    assert [(k, str(at)) for k, at in query("SELECT kind, at FROM ledger WHERE kind IN ('commit', 'ship') ORDER BY id")] == [
+    ledger_rows = query("SELECT kind, at FROM ledger WHERE kind IN ('commit', 'ship') ORDER BY id")
+    assert [(k, str(at)) for k, at in ledger_rows] == [
         ("commit", "2026-11-24 10:15:00"), ("ship", "2026-11-24 16:45:00")]

@@ -175,11 +175,15 @@ def test_a_valid_change_is_saved_at_once_with_its_time(store: Path) -> None:
     assert saved.saved_at == SAVED_AT
     assert saved_schedules.load(PRIMARY) == saved
     # committed: another connection sees it straight away
-    with sqlite3.connect(store) as other:
-        row = other.execute(
-            'SELECT enabled, every, unit, days, start, "end", saved_at FROM schedule WHERE code = ?',
-            (PRIMARY,),
-        ).fetchone()
+    sql = 'SELECT enabled, every, unit, days, start, "end", saved_at FROM schedule WHERE code = ?'
+    if str(store).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(store)) as other:
+            row = other.execute(sql.replace("?", "%s"), (PRIMARY,)).fetchone()
+    else:
+        with sqlite3.connect(store) as other:
+            row = other.execute(sql, (PRIMARY,)).fetchone()
     assert tuple(row[:6]) == (1, 15, "minutes", "mon,wed", "08:00", "17:00")
     assert str(row[6]).replace("T", " ") == "2026-11-24 10:15:42"
 
