@@ -65,22 +65,31 @@ class Listing:
         descending: bool = False,
         after: tuple[Any, Any] | None = None,
         limit: int = PAGE,
+        offset: int = 0,
     ) -> Page:
-        """The next LIMIT rows after the key AFTER (None: from the top)."""
+        """LIMIT rows after the key AFTER (a seek by index), or else after skipping OFFSET rows."""
         sort = self.columns[sort_column].sort or self.columns[0].sort
         assert sort is not None
         clauses, params = self.where(filters)
         if after is not None:
             clauses.append(f"({sort}, {self.id_sql}) {'<' if descending else '>'} (?, ?)")
             params += list(after)
+            offset = 0
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         direction = "DESC" if descending else "ASC"
         rows = query(
             f"SELECT {self.select_sql}, {sort}, {self.id_sql} FROM {self.from_sql}{where}"
-            f" ORDER BY {sort} {direction}, {self.id_sql} {direction} LIMIT {int(limit)}",
+            f" ORDER BY {sort} {direction}, {self.id_sql} {direction}"
+            f" LIMIT {int(limit)} OFFSET {int(offset)}",
             tuple(params),
         )
         return Page([self.present(r[:-2]) for r in rows], [(r[-2], r[-1]) for r in rows])
+
+    def count(self, filters: Filters) -> int:
+        """How many rows the filters let through."""
+        clauses, params = self.where(filters)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return int(query(f"SELECT COUNT(*) FROM {self.from_sql}{where}", tuple(params))[0][0])
 
 
 def _day_range(filters: Filters, column: str) -> tuple[list[str], list[Any]]:

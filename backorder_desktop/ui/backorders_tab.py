@@ -57,7 +57,6 @@ class BackordersTab(QWidget):
         self.available_only.toggled.connect(self.apply_filters)
         self.why_button.clicked.connect(self.explain_selected)
         self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
 
     def apply_filters(self) -> None:
         self.model.set_filters(
@@ -68,8 +67,7 @@ class BackordersTab(QWidget):
         self.model.refresh()
 
     def _update_count(self) -> None:
-        more = "+" if self.model.canFetchMore() else ""
-        self.count.setText(f"{len(self.model.rows):,}{more} waiting lines shown")
+        self.count.setText(f"{self.model.total:,} waiting lines shown")
 
     def explain_selected(self) -> None:
         rows = self.view.selectionModel().selectedRows()

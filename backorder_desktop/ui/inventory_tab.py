@@ -46,7 +46,6 @@ class InventoryTab(QWidget):
         self.adjust_button.clicked.connect(lambda: self.open_dialog(AdjustDialog(self.selected_sku(), self)))
         self.return_button.clicked.connect(lambda: self.open_dialog(ReturnDialog(self.selected_sku(), self)))
         self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
 
     def selected_sku(self) -> str:
         rows = self.view.selectionModel().selectedRows()
@@ -66,4 +65,4 @@ class InventoryTab(QWidget):
         self.model.refresh()
 
     def _update_count(self) -> None:
-        self.count.setText(f"{len(self.model.rows):,} products shown")
+        self.count.setText(f"{self.model.total:,} products shown")

@@ -132,7 +132,6 @@ class ShipmentsTab(QWidget):
         self.search.textChanged.connect(self.apply_filters)
         self.view.selectionModel().selectionChanged.connect(self._show_detail)
         self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
         self.ship_button.clicked.connect(self.ship_selected)
         self.void_button.clicked.connect(self.void_selected)
         self.export_button.clicked.connect(self.export_csv)
@@ -160,7 +159,7 @@ class ShipmentsTab(QWidget):
     def refresh(self) -> None:
         """Reload the rows shown, keeping the selection (after a run, a ship or a void)."""
         selected = self.selected_ids()
-        self.model.refresh()
+        self.model.refresh(keep_position=True)
         selection = self.view.selectionModel()
         for sid in selected:
             row = self.model.row_of(sid)
@@ -172,8 +171,7 @@ class ShipmentsTab(QWidget):
         self._show_detail()
 
     def _update_count(self) -> None:
-        more = "+" if self.model.canFetchMore() else ""
-        self.count.setText(f"{len(self.model.rows):,}{more} shipments shown")
+        self.count.setText(f"{self.model.total:,} shipments shown")
 
     def selected_ids(self) -> list[int]:
         return [self.model.row_id(i.row()) for i in self.view.selectionModel().selectedRows()]

@@ -1,21 +1,29 @@
-"""A lazy table model over a domain Listing: rows arrive a page at a time as the view scrolls."""
+"""A table model over a domain Listing that loads only the blocks of rows the view shows.
+
+The row count comes from one COUNT query, so the scroll bar is true from the
+start; a block of rows is read when first painted — by a seek from the block
+before it when that one is loaded (scrolling), else by OFFSET (a jump, e.g.
+dragging to the end). Only a bounded number of blocks stays in memory.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from backorder_desktop.domain.browse import PAGE, Filters, Listing
+from backorder_desktop.domain.browse import PAGE, Filters, Listing, Page
 from backorder_desktop.ui.format import cell
 
 Index = QModelIndex | QPersistentModelIndex
+KEPT_BLOCKS = 400  # 80,000 rows at most in memory
 
 
 class ListingModel(QAbstractTableModel):
-    """Sorted and filtered in SQL; fetchMore asks for the page after the last key shown."""
+    """Sorted and filtered in SQL; rows are read a block at a time, when they are shown."""
 
     def __init__(
         self,
@@ -29,35 +37,37 @@ class ListingModel(QAbstractTableModel):
         self.filters = Filters()
         self.sort_column = 0
         self.descending = False
-        self.rows: list[tuple[Any, ...]] = []
-        self.keys: list[tuple[Any, Any]] = []
-        self.exhausted = False
+        self.total = 0
+        self.blocks: OrderedDict[int, Page] = OrderedDict()
         self.is_new: Callable[[tuple[Any, ...]], bool] = lambda _row: False
+        self.rows = _Rows(self)
 
     # -- Qt's model interface ---------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else self.total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.listing.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        if not index.isValid() or not 0 <= index.row() < self.total:
             return None
-        column = self.listing.columns[index.column()]
-        row = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.display(index.column(), row[index.column()])
+            row = self.row(index.row())
+            return self.display(index.column(), row[index.column()]) if row else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
+            numeric = self.listing.columns[index.column()].numeric
+            horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and self.is_new(row):
-            font = QFont()
-            font.setBold(True)
-            return font
+        if role == Qt.ItemDataRole.FontRole:
+            row = self.row(index.row())
+            if row and self.is_new(row):
+                font = QFont()
+                font.setBold(True)
+                return font
         if role == Qt.ItemDataRole.UserRole:
-            return self.keys[index.row()][1]
+            return self.row_id(index.row())
         return None
 
     def headerData(
@@ -70,23 +80,6 @@ class ListingModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return section + 1
         return None
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self.exhausted
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self.exhausted:
-            return
-        after = self.keys[-1] if self.keys else None
-        page = self.listing.page(self.filters, self.sort_column, self.descending, after, PAGE)
-        if len(page.rows) < PAGE:
-            self.exhausted = True
-        if page.rows:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self.rows += page.rows
-            self.keys += page.keys
-            self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.listing.columns) or self.listing.columns[column].sort is None:
@@ -101,21 +94,82 @@ class ListingModel(QAbstractTableModel):
         self.filters = filters
         self.refresh()
 
-    def refresh(self) -> None:
-        """Reload from the top, as many rows as were shown (at least a page)."""
-        wanted = max(len(self.rows), PAGE)
-        page = self.listing.page(self.filters, self.sort_column, self.descending, None, wanted)
+    def refresh(self, keep_position: bool = False) -> None:
+        """Count again and read anew. KEEP_POSITION re-reads the blocks loaded before (the
+        part of the table the person was looking at), so selected rows can be found again."""
+        shown = sorted(list(self.blocks)[-8:]) if keep_position else []  # the most recently read
         self.beginResetModel()
-        self.rows = page.rows
-        self.keys = page.keys
-        self.exhausted = len(page.rows) < wanted
+        self.total = self.listing.count(self.filters)
+        self.blocks.clear()
+        for number in shown:
+            if number * PAGE < self.total:
+                self._block(number)
         self.endResetModel()
 
-    def row_id(self, row: int) -> Any:
-        return self.keys[row][1]
+    def _block(self, number: int) -> Page:
+        page = self.blocks.get(number)
+        if page is not None:
+            self.blocks.move_to_end(number)
+            return page
+        before = self.blocks.get(number - 1)
+        args = (self.filters, self.sort_column, self.descending)
+        if before is not None and before.last_key is not None:
+            page = self.listing.page(*args, after=before.last_key, limit=PAGE)
+        else:
+            page = self.listing.page(*args, limit=PAGE, offset=number * PAGE)
+        self.blocks[number] = page
+        while len(self.blocks) > KEPT_BLOCKS:
+            self.blocks.popitem(last=False)
+        return page
+
+    def row(self, number: int) -> tuple[Any, ...] | None:
+        """The values of row NUMBER (None past the end, if rows vanished since the count)."""
+        page = self._block(number // PAGE)
+        offset = number % PAGE
+        return page.rows[offset] if offset < len(page.rows) else None
+
+    def row_id(self, number: int) -> Any:
+        page = self._block(number // PAGE)
+        offset = number % PAGE
+        return page.keys[offset][1] if offset < len(page.keys) else None
 
     def row_of(self, row_id: Any) -> int | None:
-        for number, key in enumerate(self.keys):
-            if key[1] == row_id:
-                return number
+        """The row showing ROW_ID, among the rows loaded so far."""
+        for number, page in self.blocks.items():
+            for offset, key in enumerate(page.keys):
+                if key[1] == row_id:
+                    return number * PAGE + offset
         return None
+
+
+class _Rows(Sequence[tuple[Any, ...]]):
+    """The model's rows as a sequence, read on demand."""
+
+    def __init__(self, model: ListingModel) -> None:
+        self.model = model
+
+    def __len__(self) -> int:
+        return self.model.total
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[Any, ...]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        row = self.model.row(index % len(self))
+        if row is None:
+            raise IndexError(index)
+        return row
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for number in range(len(self)):
+            row = self.model.row(number)
+            if row is None:
+                return
+            yield row

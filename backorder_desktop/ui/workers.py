@@ -1,4 +1,9 @@
-"""Database work off the window's thread: a QRunnable per task, results back as queued signals."""
+"""Database work off the window's thread: a QRunnable per task, results back in the window's thread.
+
+A worker thread never sends its result through a queued Qt connection (PySide6
+has crashed passing Python objects that way): it keeps the result on the task
+and emits an argument-less signal; the slot, in the window's thread, reads it.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +12,57 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 from backorder_desktop.store import database
 
 log = logging.getLogger(__name__)
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object, str)  # exception, traceback text
+class _Finished(QObject):
+    finished = Signal()
 
 
 class _Task(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None] | None,
+        failed: Callable[[BaseException, str], None] | None,
+    ) -> None:
         super().__init__()
+        self.setAutoDelete(False)  # kept alive by _running until its result is handed over
         self.work = work
-        self.signals = signals
+        self.done = done
+        self.failed = failed
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.report = ""
+        self.signal = _Finished()
+        self.signal.finished.connect(self._hand_over, Qt.ConnectionType.QueuedConnection)
 
     def run(self) -> None:
         try:
-            result = self.work()
-        except Exception as error:  # reported to the window, which decides how to show it
-            self.signals.failed.emit(error, traceback.format_exc())
-        else:
-            self.signals.done.emit(result)
+            self.result = self.work()
+        except Exception as error:  # handed to the window, which decides how to show it
+            self.error = error
+            self.report = traceback.format_exc()
         finally:
             database.close()
+            self.signal.finished.emit()
+
+    def _hand_over(self) -> None:
+        _running.discard(self)
+        if self.error is None:
+            if self.done:
+                self.done(self.result)
+        elif self.failed:
+            self.failed(self.error, self.report)
+        else:
+            log.error("background task failed:\n%s", self.report)
 
 
-_alive: set[_Signals] = set()
+_running: set[_Task] = set()
 _writer: QThreadPool | None = None
 
 
@@ -60,22 +86,10 @@ def in_background(
 
     SERIAL work (writes) runs one at a time in the order given.
     """
-    signals = _Signals()
-    _alive.add(signals)  # keep the QObject alive until a result arrives
-
-    def finish(*_args: Any) -> None:
-        _alive.discard(signals)
-
-    if done:
-        signals.done.connect(done)
-    if failed:
-        signals.failed.connect(failed)
-    else:
-        signals.failed.connect(lambda error, text: log.error("background task failed:\n%s", text))
-    signals.done.connect(finish)
-    signals.failed.connect(finish)
+    task = _Task(work, done, failed)
+    _running.add(task)
     pool = _writer_pool() if serial else QThreadPool.globalInstance()
-    pool.start(_Task(work, signals))
+    pool.start(task)
 
 
 def wait_for_background(timeout_ms: int = 30000) -> bool:
