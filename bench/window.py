@@ -102,6 +102,9 @@ def stall_during_run(db: Path) -> dict[str, Any]:
     timer.stop()
     during = [t for t in ticks if t >= began]
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b >= began]
+    if os.environ.get("BENCH_DEBUG"):
+        worst = sorted(((b - a, a - began) for a, b in zip(ticks, ticks[1:], strict=False) if b >= began))[-5:]
+        print("worst gaps (gap, at since start):", worst, "run took", ran)
     engine.stop()
     window.close()
     return {

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from backorder_desktop.domain import clock, ledger, preferences, shipments
 from backorder_desktop.domain.products import chunks
-from backorder_desktop.store.database import executemany, query, write
+from backorder_desktop.store.database import binary_text, executemany, query, write
 
 log = logging.getLogger(__name__)
 
@@ -187,8 +187,8 @@ def _run_in_transaction(
     order_by = preferences.load().allocation_order
     walk = _Walk(process, budgets, order_by, explain)
     if explain or any(budgets.values()):
-        waiting = _waiting_lines(process, watermark, top, everything=explain)
-        walk.run(waiting, progress)
+        waiting, others = _waiting_lines(process, watermark, top, explain, order_by)
+        walk.run(waiting, others, progress)
     record = RunRecord(
         0,
         process,
@@ -231,30 +231,47 @@ def _budgets(process: str, watermark: int, top: int) -> dict[int, int]:
     return {pid: max(0, int(available)) for pid, available in rows}
 
 
-def _waiting_lines(process: str, watermark: int, top: int, everything: bool) -> list[_Waiting]:
-    """Waiting lines on products with a budget, plus every waiting line of the
-    ship-complete orders among them (a ship-complete order is decided whole)."""
+def _allocation_order(order_by: str) -> str:
+    """The ORDER BY of the walk. Sorted by the database, which does it without holding
+    Python's GIL, so the window's thread keeps running during a big run."""
+    number = binary_text("o.number")  # order numbers compare as plain text, on every database
+    if order_by == "date":
+        return f" ORDER BY o.ordered_at, {number}, ol.line"
+    return f" ORDER BY o.priority, o.ordered_at, {number}, ol.line"
+
+
+def _waiting_lines(
+    process: str, watermark: int, top: int, everything: bool, order_by: str
+) -> tuple[list[_Waiting], list[_Waiting]]:
+    """The waiting lines on products with a budget, in allocation order; and the other
+    waiting lines of the ship-complete orders among them (such an order is decided whole)."""
+    order = _allocation_order(order_by)
     if everything:
-        rows = query(_WAITING_SQL)
+        rows = query(_WAITING_SQL + order)
     elif process == PRIMARY:
         rows = query(
             _WAITING_SQL + " AND ol.product_id IN (SELECT product_id FROM ledger"
-            " WHERE id > ? AND id <= ? AND kind = ?)",
+            " WHERE id > ? AND id <= ? AND kind = ?)" + order,
             (watermark, top, ledger.RECEIPT),
         )
     else:
         rows = query(
             _WAITING_SQL + " AND ol.product_id IN (SELECT id FROM product"
-            " WHERE backordered > 0 AND on_hand > committed)"
+            " WHERE backordered > 0 AND on_hand > committed)" + order
         )
-    lines = {row[0]: _Waiting._make(row) for row in rows}
+    walk = [_Waiting._make(row) for row in rows]
+    others: list[_Waiting] = []
     if not everything:
-        whole_orders = sorted({w.order_id for w in lines.values() if w.ship_complete})
+        seen = {w.line_id for w in walk}
+        whole_orders = sorted({w.order_id for w in walk if w.ship_complete})
         for part in chunks(whole_orders):
             marks = ", ".join("?" * len(part))
-            for row in query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part)):
-                lines.setdefault(row[0], _Waiting._make(row))
-    return list(lines.values())
+            others += [
+                _Waiting._make(row)
+                for row in query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part))
+                if row[0] not in seen
+            ]
+    return walk, others
 
 
 class _Walk:
@@ -276,17 +293,14 @@ class _Walk:
     def shipments(self) -> dict[int, list[tuple[_Waiting, int]]]:
         return self.given
 
-    def key(self, w: _Waiting) -> tuple:
-        if self.order_by == "date":
-            return (w.ordered_at, w.number, w.line)
-        return (w.priority, w.ordered_at, w.number, w.line)
-
-    def run(self, waiting: list[_Waiting], progress: Callable[[Progress], None] | None) -> None:
-        waiting.sort(key=self.key)
+    def run(
+        self, waiting: list[_Waiting], others: list[_Waiting], progress: Callable[[Progress], None] | None
+    ) -> None:
+        """Walk WAITING, already in allocation order; OTHERS complete the ship-complete orders."""
         if self.explain:
             self.skus = dict(query("SELECT id, sku FROM product WHERE backordered > 0"))
         by_order: dict[int, list[_Waiting]] = defaultdict(list)
-        for w in waiting:
+        for w in (*waiting, *others):
             if w.ship_complete:
                 by_order[w.order_id].append(w)
         total = len(waiting)

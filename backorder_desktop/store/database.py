@@ -120,6 +120,13 @@ def stamp(moment: datetime) -> object:
     return moment
 
 
+def binary_text(expression: str) -> str:
+    """EXPRESSION ordered as plain text (by code point), not by a language's collation."""
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        return f'{expression} COLLATE "C"'
+    return expression
+
+
 def param() -> str:
     """The driver's parameter placeholder, for hand-written bulk statements."""
     return str(db.param)
