@@ -139,6 +139,14 @@ def run_process(
     return result
 
 
+def record_failure(process: str, trigger: str, error: str) -> RunRecord:
+    """Record a run that died before it could record itself (its transaction left nothing)."""
+    now = clock.now()
+    record = RunRecord(0, process, trigger, now, now, "failed", error=error)
+    _save_record(record)
+    return record
+
+
 def _save_record(record: RunRecord) -> None:
     with write():
         _insert_record(record)

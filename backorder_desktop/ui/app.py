@@ -11,6 +11,7 @@ from backorder_desktop import cli
 from backorder_desktop.paths import RESOURCES, data_dir, default_database
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
+from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.store.database import DatabaseProblem, query
 from backorder_desktop.store.schema import open_database
 from backorder_desktop.ui.errors import ErrorReporter
@@ -37,11 +38,16 @@ def prepare(target: str, demo: bool) -> None:
 def build(target: str, engine: Engine | None = None) -> tuple[MainWindow, Engine, EngineBridge]:
     """The main window on an open database, with its engine (not yet started)."""
     bridge = EngineBridge()
-    engine = engine or Engine(listener=bridge.listener())
+    engine = engine or make_engine(target, bridge)
     engine.listener = bridge.listener()
     reporter = ErrorReporter()
     window = MainWindow(target, engine, bridge, reporter)
     return window, engine, bridge
+
+
+def make_engine(target: str, bridge: EngineBridge) -> Engine:
+    """The window's scheduler: runs go to a child process, so the window never waits on them."""
+    return Engine(listener=bridge.listener(), run=isolated_runner(target))
 
 
 def run_window(argv: list[str] | None = None) -> int:

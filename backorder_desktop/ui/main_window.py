@@ -34,6 +34,7 @@ from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import data_dir
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
+from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.errors import ErrorReporter, describe
 from backorder_desktop.ui.format import PROCESSES, when
@@ -354,7 +355,9 @@ class MainWindow(QMainWindow):
         else:
             self.target = target
             self.setWindowTitle(f"Backorder Desktop — {target}")
-        self.engine = Engine(listener=self.bridge.listener(), tz=self.engine.tz)
+        self.engine = Engine(
+            listener=self.bridge.listener(), tz=self.engine.tz, run=isolated_runner(self.target)
+        )
         self.engine.start()
         self.load_all()
 

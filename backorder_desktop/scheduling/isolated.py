@@ -1,0 +1,81 @@
+"""Running a backorder process in a child process, for the window.
+
+A big run is Python work; in a thread it would share the interpreter lock
+with the window and could hold it for a tenth of a second at a time. In a
+child process it shares nothing: the window keeps painting, and even a crash
+of the run cannot take the window down. The child reports progress and its
+run record as JSON lines on its standard output. The run itself is the same
+all-or-nothing transaction as anywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+
+from backorder_desktop.domain import allocation
+from backorder_desktop.domain.allocation import Progress, RunRecord, RunResult
+
+log = logging.getLogger(__name__)
+
+
+def _record(values: dict) -> RunRecord:
+    for key in ("started_at", "finished_at"):
+        if values.get(key):
+            values[key] = datetime.fromisoformat(values[key])
+    return RunRecord(**values)
+
+
+def isolated_runner(target: str) -> Callable[..., RunResult]:
+    """A drop-in for allocation.run_process that runs it in a child process on TARGET."""
+
+    def run(process: str, trigger: str, progress: Callable[[Progress], None] | None = None) -> RunResult:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "backorder_desktop.scheduling.isolated", target, process, trigger],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None
+        record = None
+        for line in child.stdout:
+            message = json.loads(line)
+            if "progress" in message and progress is not None:
+                progress(Progress(*message["progress"]))
+            elif "record" in message:
+                record = _record(message["record"])
+        _out, errors = child.communicate(timeout=60)
+        if record is None:
+            last = errors.strip().splitlines()[-1] if errors.strip() else f"exit code {child.returncode}"
+            error = f"the run stopped before it finished ({last}); nothing of it was kept"
+            log.error("%s run: %s\n%s", process, error, errors)
+            record = allocation.record_failure(process, trigger, error)
+        return RunResult(record)
+
+    return run
+
+
+def main(argv: list[str]) -> int:
+    """In the child: run one process on the database and report on stdout."""
+    from backorder_desktop import logs
+    from backorder_desktop.store.schema import open_database
+
+    target, process, trigger = argv
+    logs.setup()
+    open_database(target)
+
+    def report(p: Progress) -> None:
+        print(json.dumps({"progress": [p.lines_done, p.lines_total, p.units]}), flush=True)
+
+    record = allocation.run_process(process, trigger, progress=report).record
+    print(json.dumps({"record": asdict(record)}, default=lambda v: v.isoformat()), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
