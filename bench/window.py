@@ -6,6 +6,7 @@ Run as a child of bench/run.py (one operation per process, offscreen Qt).
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ class _PaintWatch:
         watch = self
 
         class Filter(QObject):
-            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt's name)
+            def eventFilter(self, obj: Any, event: Any) -> bool:
                 if event.type() == QEvent.Type.Paint and watch.painted_at is None:
                     watch.painted_at = time.perf_counter()
                 return False
@@ -84,7 +85,7 @@ def stall_during_run(db: Path) -> dict[str, Any]:
     window.resize(1280, 760)
     window.tabs.setCurrentIndex(2)
     window.show()
-    _wait(app, lambda: bool(window.shipments.model.blocks))
+    _wait(app, lambda: bool(window.shipments.model.blocks) or window.shipments.model.total == 0)
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(10)
@@ -101,9 +102,9 @@ def stall_during_run(db: Path) -> dict[str, Any]:
     _wait(app, lambda: time.perf_counter() > settle)
     timer.stop()
     during = [t for t in ticks if t >= began]
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b >= began]
+    gaps = [b - a for a, b in itertools.pairwise(ticks) if b >= began]
     if os.environ.get("BENCH_DEBUG"):
-        worst = sorted(((b - a, a - began) for a, b in zip(ticks, ticks[1:], strict=False) if b >= began))[-5:]
+        worst = sorted(((b - a, a - began) for a, b in itertools.pairwise(ticks) if b >= began))[-5:]
         print("worst gaps (gap, at since start):", worst, "run took", ran)
     engine.stop()
     window.close()
