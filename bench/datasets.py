@@ -47,7 +47,8 @@ def waiting_orders(lines: int, products: int, orders: int, seed: int = 7) -> Non
         rows = []
         backordered: dict[int, int] = {}
         for n in range(lines):
-            order_id = first_order + (n % orders)
+            # Lines of one order are entered together, so their ids are consecutive, as in order entry.
+            order_id = first_order + n * orders // lines
             per_order[order_id] = per_order.get(order_id, 0) + 1
             product = rng.randint(1, products)
             qty = rng.randint(1, 12)
