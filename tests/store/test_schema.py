@@ -1,0 +1,81 @@
+"""Schema versions: steps applied once each, a copy kept before migrating, newer databases refused."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backorder_desktop.store import database, schema
+from backorder_desktop.store.database import DatabaseProblem, query
+from backorder_desktop.store.schema import open_database
+
+CLI = Path(sys.executable).parent / "backorder-desktop"
+
+
+def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
+    open_database(str(db_path))
+    assert schema.database_version() == schema.program_version() == 1
+    database.close()
+    open_database(str(db_path))
+    assert schema.migrate(str(db_path)) == []
+    assert query("SELECT name FROM schema_migration") == [("0001_initial",)]
+    assert query("PRAGMA journal_mode")[0][0] == "wal"
+    assert query("PRAGMA foreign_keys")[0][0] == 1
+    database.close()
+
+
+def test_a_database_from_a_newer_program_is_refused_with_a_clear_message(db_path: Path) -> None:
+    open_database(str(db_path))
+    database.close()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute(
+            "INSERT INTO schema_migration (name, applied) VALUES ('0002_from_the_future', '2027-01-01')"
+        )
+    with pytest.raises(DatabaseProblem, match="newer version of Backorder Desktop"):
+        open_database(str(db_path))
+    database.close()
+    result = subprocess.run([CLI, "--db", str(db_path), "check"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "newer version of Backorder Desktop" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_upgrade_keeps_a_copy_of_the_old_file_and_runs_the_new_step_once(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_database(str(db_path))
+    database.close()
+    ladder = tmp_path / "migrations"
+    ladder.mkdir()
+    shutil.copy(schema.MIGRATIONS / "0001_initial.py", ladder)
+    (ladder / "0002_note_on_product.py").write_text(
+        "import peewee as pw\n\n"
+        "def up(migrator, db):\n"
+        "    migrator.migrate(migrator.add_column('product', 'note', pw.TextField(default='')))\n"
+    )
+    monkeypatch.setattr(schema, "MIGRATIONS", ladder)
+    open_database(str(db_path))
+    assert schema.database_version() == 2
+    assert "note" in [row[1] for row in query("PRAGMA table_info(product)")]
+    database.close()
+    copies = list(tmp_path.glob("backorders.sqlite3.v1-*.bak"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as old:
+        assert old.execute("SELECT name FROM schema_migration").fetchall() == [("0001_initial",)]
+    open_database(str(db_path))  # nothing left to apply, no second copy
+    database.close()
+    assert len(list(tmp_path.glob("backorders.sqlite3.v1-*.bak"))) == 1
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_message(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.sqlite3"
+    bogus.write_text("these are my notes, not a database\n" * 100)
+    result = subprocess.run([CLI, "--db", str(bogus), "export", "stock"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "not a Backorder Desktop database" in result.stderr
+    assert "Traceback" not in result.stderr
