@@ -50,13 +50,11 @@ class RunChart(QWidget):
         step = area.width() / len(self.points)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(ALLOCATED)
+        bar = min(36.0, max(1.0, step * 0.7))  # a lone run is a bar, not a wall
         for i, (_at, units, _waiting) in enumerate(self.points):
             height = area.height() * units / most_units
-            painter.drawRect(
-                QRectF(
-                    area.left() + i * step + step * 0.15, area.bottom() - height, max(1.0, step * 0.7), height
-                )
-            )
+            centre = area.left() + (i + 0.5) * step
+            painter.drawRect(QRectF(centre - bar / 2, area.bottom() - height, bar, height))
         painter.setPen(QPen(WAITING, 2))
         line = [
             QPointF(area.left() + (i + 0.5) * step, area.bottom() - area.height() * w / most_waiting)
