@@ -212,7 +212,13 @@ def _run_in_transaction(
     if not dry_run:
         _insert_record(record)
         _write_allocation(walk, process, record.id, clock.now())
-        executemany("UPDATE watermark SET ledger_id = ? WHERE process = ?", [(top, process)])
+        # Past the rows this run just wrote too: the write lock is held, so no one else's rows
+        # can lie between, and the next run need not step over this run's own commits.
+        executemany(
+            "UPDATE watermark SET ledger_id = (SELECT value FROM counter WHERE name = 'ledger')"
+            " WHERE process = ?",
+            [(process,)],
+        )
     record.finished_at = clock.now()
     if dry_run:
         _insert_record(record)

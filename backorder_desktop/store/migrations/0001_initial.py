@@ -140,6 +140,7 @@ def up(migrator: Any, db: pw.Database) -> None:
     OrderLine.add_index(
         OrderLine.index(OrderLine.product, where=OrderLine.backordered > 0, name="order_line_waiting")
     )
+    LedgerEntry.add_index(LedgerEntry.index(LedgerEntry.kind, LedgerEntry.id, name="ledger_kind"))
     tables = [
         Counter,
         Preferences,
