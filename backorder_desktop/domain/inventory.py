@@ -81,10 +81,11 @@ def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_o
                         Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}")
                     )
         numbers = [r.number for r in receipts]
+        first_where = {r.number: r.where for r in reversed(receipts)}
         for part in chunks(numbers):
             marks = ", ".join("?" * len(part))
             for (number,) in query(f"SELECT number FROM receipt WHERE number IN ({marks})", tuple(part)):
-                where = next(r.where for r in receipts if r.number == number) or f"receipt {number}"
+                where = first_where.get(number) or f"receipt {number}"
                 problems.append(Problem(where, "receipt", f"receipt {number!r} already exists"))
         if problems:
             raise BadInput(problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from backorder_desktop.domain import clock, ledger, shipments
 from backorder_desktop.domain.errors import BadInput, Problem
@@ -14,8 +15,9 @@ from backorder_desktop.store.database import executemany, query, reserve_ids, wr
 DEFAULT_PRIORITY = 5
 
 
-@dataclass(frozen=True)
-class LineInput:
+class LineInput(NamedTuple):
+    """One line of an order to enter (a tuple: an import builds a hundred thousand)."""
+
     line: int
     sku: str
     qty: int
@@ -79,15 +81,15 @@ def shape_problems(orders: list[OrderInput]) -> list[Problem]:
 def _check(orders: list[OrderInput], catalogue: dict) -> list[Problem]:
     """Problems that depend on the database: known numbers, SKUs, discontinued products."""
     problems: list[Problem] = shape_problems(orders)
-    numbers = [o.number for o in orders]
-    for part in chunks(numbers):
+    taken: set[str] = set()
+    for part in chunks([o.number for o in orders]):
         marks = ", ".join("?" * len(part))
-        taken = {n for (n,) in query(f"SELECT number FROM orders WHERE number IN ({marks})", tuple(part))}
-        problems += [
-            Problem(o.where or f"order {o.number}", "order", f"order {o.number!r} already exists")
-            for o in orders
-            if o.number in taken
-        ]
+        taken |= {n for (n,) in query(f"SELECT number FROM orders WHERE number IN ({marks})", tuple(part))}
+    problems += [
+        Problem(o.where or f"order {o.number}", "order", f"order {o.number!r} already exists")
+        for o in orders
+        if o.number in taken
+    ]
     for order in orders:
         if not order.lines:
             problems.append(
@@ -178,7 +180,7 @@ def _commitments(
     wanted: list[tuple[int, LineInput]], available: dict[int, int], ship_complete: bool
 ) -> list[int]:
     """How much each line commits now, lines of one product drawing on one balance."""
-    left = dict(available)
+    left = {product_id: available[product_id] for product_id, _line in wanted}
     commits = []
     for product_id, line in wanted:
         commit = max(0, min(left[product_id], line.qty))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.files.fields import FieldError
@@ -15,8 +14,7 @@ from backorder_desktop.files.fields import FieldError
 MAX_PROBLEMS = 200
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     where: str  # "file.csv:12"
     values: dict[str, str]
 

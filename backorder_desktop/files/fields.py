@@ -9,6 +9,7 @@ MAX_TEXT = 255
 MAX_QUANTITY = 1_000_000_000
 _WHOLE = re.compile(r"^[0-9]+$")
 _SIGNED = re.compile(r"^[+-]?[0-9]+$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 class FieldError(ValueError):
@@ -73,7 +74,7 @@ def boolean(value: str, default: bool | None = False) -> bool | None:
 def timestamp(value: str) -> datetime:
     """ISO 8601 (2026-11-24T09:30:00, or a date alone); a zone is converted to local time."""
     raw = value.strip()
-    if not re.match(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$", raw):
+    if not _ISO.match(raw):
         raise FieldError(f"{raw!r} is not an ISO 8601 time like 2026-11-24T09:30:00")
     try:
         moment = datetime.fromisoformat(raw)

@@ -49,10 +49,6 @@ def import_orders(path: Path) -> str:
     line_seen: dict[tuple[str, int], str] = {}
     for row in rows:
         number = found.field(row, "order", fields.text)
-        customer = found.field(row, "customer", fields.text)
-        ordered_at = found.field(row, "ordered_at", fields.timestamp)
-        priority = found.field(row, "priority", fields.priority)
-        ship_complete = found.field(row, "ship_complete", fields.boolean)
         line = found.field(row, "line", fields.positive)
         sku = found.field(row, "sku", fields.text)
         qty = found.field(row, "qty", fields.positive)
@@ -60,6 +56,11 @@ def import_orders(path: Path) -> str:
             continue
         order = entered.get(number)
         if order is None:
+            # The order's own fields are read from its first row; later rows must repeat them.
+            customer = found.field(row, "customer", fields.text)
+            ordered_at = found.field(row, "ordered_at", fields.timestamp)
+            priority = found.field(row, "priority", fields.priority)
+            ship_complete = found.field(row, "ship_complete", fields.boolean)
             order = orders.OrderInput(
                 number, customer or "", ordered_at, priority or 5, bool(ship_complete), where=row.where
             )
