@@ -81,5 +81,8 @@ def timestamp(value: str) -> datetime:
     except ValueError as error:
         raise FieldError(f"{raw!r} is not a real date and time ({error})") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
+        try:
+            moment = moment.astimezone().replace(tzinfo=None)
+        except OverflowError:
+            raise FieldError(f"{raw!r} falls outside the calendar in local time") from None
     return moment.replace(microsecond=0)

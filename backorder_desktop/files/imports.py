@@ -75,6 +75,7 @@ def import_orders(path: Path) -> str:
             key = (number, line)
             if key in line_seen:
                 found.add(row.where, "line", f"order {number!r} line {line} repeats {line_seen[key]}")
+                continue  # reported here; the order's own check must not report it again
             line_seen[key] = row.where
         if line is not None and sku is not None and qty is not None:
             order.lines.append(orders.LineInput(line, sku, qty, row.where))
