@@ -23,7 +23,7 @@ def waiting_orders(lines: int, products: int, orders: int, seed: int = 7) -> Non
     with write():
         executemany(
             "INSERT INTO product (id, sku, name, discontinued, on_hand, committed, backordered)"
-            " VALUES (?, ?, ?, 0, 0, 0, 0)",
+            " VALUES (?, ?, ?, FALSE, 0, 0, 0)",
             [(p, f"P{p:06d}", f"Product {p}") for p in range(1, products + 1)],
         )
         first_order = reserve_ids("orders", orders)

@@ -1,0 +1,156 @@
+"""Helpers for the reliability harnesses: prepared databases copied per trial, the console
+script run as a subprocess, exports compared, a summary printed and saved.
+
+BACKORDER_FULL=1 selects the long versions (hundreds of kills, many rounds).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.conftest import PROGRAM, copy_database
+
+FULL = os.environ.get("BACKORDER_FULL") == "1"
+needs_full = pytest.mark.skipif(not FULL, reason="long version: set BACKORDER_FULL=1")
+TIMEOUT = 300
+
+
+def is_pg(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def program_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["BACKORDER_DESKTOP_HOME"] = str(home)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.pop("PYTHONWARNINGS", None)
+    return env
+
+
+def command(target: str, *args: str | Path) -> list[str]:
+    return [PROGRAM, "--db", target, *map(str, args)]
+
+
+def run(
+    target: str, home: Path, *args: str | Path, timeout: float = TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command(target, *args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=program_env(home),
+        check=False,
+    )
+
+
+def ok(target: str, home: Path, *args: str | Path) -> str:
+    done = run(target, home, *args)
+    assert done.returncode == 0, (
+        f"{' '.join(map(str, args))} on {target} exited {done.returncode}\n"
+        f"stdout:\n{done.stdout[-2000:]}\nstderr:\n{done.stderr[-2000:]}"
+    )
+    return done.stdout
+
+
+def export_rows(target: str, home: Path, kind: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(ok(target, home, "export", kind), newline="")))
+
+
+def outcome(target: str, home: Path) -> dict[str, list[dict[str, str]]]:
+    """What a command left: shipments (without created_at and run), stock and backorders."""
+    shipments = [
+        {k: v for k, v in row.items() if k not in ("created_at", "run")}
+        for row in export_rows(target, home, "shipments")
+    ]
+    return {
+        "shipments": shipments,
+        "stock": export_rows(target, home, "stock"),
+        "backorders": export_rows(target, home, "backorders"),
+    }
+
+
+def scalar(target: str, sql: str) -> Any:
+    """One value read straight from the database (to classify a killed attempt)."""
+    if is_pg(target):
+        import psycopg
+
+        with psycopg.connect(target) as conn:
+            return conn.execute(sql).fetchone()[0]
+    conn = sqlite3.connect(target, timeout=30)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def pg_admin_url(url: str) -> str:
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
+def pg_copy(template_url: str) -> str:
+    """A new database copied from TEMPLATE_URL's (which nobody may be connected to)."""
+    import psycopg
+
+    name = f"bo_rel_{uuid.uuid4().hex[:12]}"
+    source = template_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_admin_url(template_url), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    return template_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def pg_drop(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_admin_url(url), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def copy_target(prepared: str, where: Path, name: str) -> str:
+    """A private copy of the prepared database: a file copy, or CREATE DATABASE ... TEMPLATE."""
+    if is_pg(prepared):
+        return pg_copy(prepared)
+    return str(copy_database(Path(prepared), where / f"{name}.sqlite3"))
+
+
+def discard(target: str) -> None:
+    if is_pg(target):
+        pg_drop(target)
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+
+def report(name: str, summary: dict[str, Any]) -> None:
+    """Print one summary line; merge it into the JSON file named by BACKORDER_RELIABILITY_REPORT."""
+    print(f"\n[reliability] {name}: {json.dumps(summary, sort_keys=True)}")
+    path = os.environ.get("BACKORDER_RELIABILITY_REPORT")
+    if not path:
+        return
+    file = Path(path)
+    data: dict[str, Any] = {}
+    if file.exists():
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except ValueError:
+            data = {}
+    data[name] = summary
+    file.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir(exist_ok=True)
+    return path

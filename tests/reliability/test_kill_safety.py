@@ -1,0 +1,308 @@
+"""Kill safety (SPEC 4, issue 6 item 2): `run primary`, `run secondary` and `import orders`
+killed with SIGKILL at a random moment leave a database that passes `check`, and running the
+same command again gives exactly the result of one clean run.
+
+Each prepared database is built once; every kill works on its own copy (a file copy on
+SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL). The delay of each kill is uniform in
+[0, duration of one clean run], so some kills land while Python starts, some inside the
+transaction, and a few after the program has finished; the summary counts each kind.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bench import datasets
+from tests.conftest import drop_postgres_database, fresh_postgres_database
+from tests.reliability.conftest import (
+    FULL,
+    command,
+    copy_target,
+    discard,
+    export_rows,
+    is_pg,
+    needs_full,
+    ok,
+    program_env,
+    report,
+    run,
+    scalar,
+)
+
+# (lines waiting, products, orders, lines of the import file): big enough on SQLite that the
+# transaction is a fair share of the program's life; smaller on PostgreSQL, which is slower.
+SIZES = {"sqlite": (20_000, 500, 6_000, 4_000), "postgresql": (4_000, 300, 1_300, 2_000)}
+SEED = 20261124
+
+
+@dataclass
+class Scenario:
+    name: str
+    prepared: str
+    args: list[str]
+    committed_sql: str  # a count: 0 before the command committed, more after
+    full_count: int = 0  # for the import: every line or none
+    clean: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    before: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    duration: float = 0.0
+
+
+def outcome(target: str, home: Path) -> dict[str, list[dict[str, str]]]:
+    """Shipments (without created_at and run), stock and backorders, exported side by side."""
+    kinds = ("shipments", "stock", "backorders")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        rows = dict(zip(kinds, pool.map(lambda k: export_rows(target, home, k), kinds), strict=True))
+    rows["shipments"] = [
+        {k: v for k, v in row.items() if k not in ("created_at", "run")} for row in rows["shipments"]
+    ]
+    return rows
+
+
+def settle(target: str) -> None:
+    """On PostgreSQL, wait until the killed client's server backend has gone (it may still
+    be finishing a statement or a COMMIT it had already sent)."""
+    if not is_pg(target):
+        return
+    name = target.rsplit("/", 1)[1]
+    admin = target.rsplit("/", 1)[0] + "/postgres"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        others = scalar(
+            admin,
+            f"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+        )
+        if not others:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the killed program's server backend on {name} never went away")
+
+
+def write_base_files(where: Path, size: tuple[int, int, int, int]) -> tuple[Path, Path, Path]:
+    """Products, orders whose every line waits (nothing on hand) and a receipt covering 70%."""
+    lines, products_count, orders_count, _ = size
+    rng = random.Random(SEED)
+    products = where / "products.csv"
+    products.write_text(
+        "sku,name,discontinued\n"
+        + "".join(f"P{p:06d},Product {p},false\n" for p in range(1, products_count + 1)),
+        encoding="utf-8",
+    )
+    wanted: Counter[str] = Counter()
+    rows = []
+    for n in range(lines):
+        order = n * orders_count // lines
+        line = n - (order * lines + orders_count - 1) // orders_count + 1
+        sku, qty = f"P{rng.randint(1, products_count):06d}", rng.randint(1, 12)
+        wanted[sku] += qty
+        at = datasets.START + timedelta(minutes=order)
+        rows.append(
+            f"O{order:07d},Customer {order % 997},{at.isoformat()},{order % 9 + 1},"
+            f"{'true' if order % 20 == 0 else 'false'},{line},{sku},{qty}\n"
+        )
+    orders = where / "orders.csv"
+    orders.write_text(
+        "order,customer,ordered_at,priority,ship_complete,line,sku,qty\n" + "".join(rows), encoding="utf-8"
+    )
+    receipts = where / "receipts.csv"
+    receipts.write_text(
+        "receipt,received_at,sku,qty\n"
+        + "".join(
+            f"R-1,2026-01-04T08:00:00,{sku},{max(1, q * 7 // 10)}\n" for sku, q in sorted(wanted.items())
+        ),
+        encoding="utf-8",
+    )
+    return products, orders, receipts
+
+
+def prepare(base: str, where: Path, home: Path, size: tuple[int, int, int, int]) -> list[Scenario]:
+    """BASE: backordered lines and one receipt covering 70% of them (Primary has not run).
+    From it: the Primary scenario, the orders import, and (after a Primary run and an
+    adjustment of every product) the Secondary scenario. Built through the command line,
+    the same way on SQLite and PostgreSQL."""
+    products, orders, receipts = write_base_files(where, size)
+    products_count, import_lines = size[1], size[3]
+    ok(base, home, "import", "products", products)
+    ok(base, home, "prefs", "--enable")
+    ok(base, home, "import", "orders", orders)
+    ok(base, home, "import", "receipts", receipts)
+    orders_file = where / "new-orders.csv"
+    datasets.orders_csv(orders_file, import_lines, products_count, seed=SEED)
+
+    secondary = copy_target(base, where, "secondary-prepared")
+    ok(secondary, home, "run", "primary")
+    rng = random.Random(SEED)
+    adjustments = where / "adjustments.csv"
+    rows = [
+        f"P{p:06d},{rng.choice([-3, -1, 2, 5, 9, 14])},count correction" for p in range(1, products_count + 1)
+    ]
+    adjustments.write_text("sku,qty,reason\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ok(secondary, home, "import", "adjustments", adjustments)
+
+    return [
+        Scenario(
+            "run primary",
+            base,
+            ["run", "primary"],
+            "SELECT COUNT(*) FROM run WHERE process = 'primary' AND outcome = 'ok'",
+        ),
+        Scenario(
+            "run secondary",
+            secondary,
+            ["run", "secondary"],
+            "SELECT COUNT(*) FROM run WHERE process = 'secondary' AND outcome = 'ok'",
+        ),
+        Scenario(
+            "import orders",
+            base,
+            ["import", "orders", str(orders_file)],
+            "SELECT COUNT(*) FROM order_line ol JOIN orders o ON o.id = ol.order_id WHERE o.number LIKE 'I%'",
+            full_count=import_lines,
+        ),
+    ]
+
+
+def clean_run(scenario: Scenario, where: Path, home: Path) -> None:
+    """One clean run on a copy: its duration (program start to exit) and its result."""
+    target = copy_target(scenario.prepared, where, "clean")
+    try:
+        scenario.before = outcome(target, home)
+        started = time.monotonic()
+        done = run(target, home, *scenario.args)
+        scenario.duration = time.monotonic() - started
+        assert done.returncode == 0, f"clean {scenario.name}: {done.stderr}"
+        assert scalar(target, scenario.committed_sql) > 0, f"clean {scenario.name} committed nothing"
+        scenario.clean = outcome(target, home)
+    finally:
+        discard(target)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def scenarios(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    where = tmp_path_factory.mktemp(f"kill-{request.param}")
+    home = where / "home"
+    home.mkdir()
+    server = None
+    if request.param == "sqlite":
+        base = str(where / "prepared.sqlite3")
+    else:
+        server = request.getfixturevalue("postgres_server")
+        if server is None:
+            pytest.skip("PostgreSQL: no server (set BACKORDER_TEST_POSTGRES, or install Debian's postgresql)")
+        base = fresh_postgres_database(server)
+    prepared = prepare(base, where, home, SIZES[request.param])
+    for scenario in prepared:
+        clean_run(scenario, where, home)
+    yield request.param, where, home, prepared
+    if server is not None:
+        for scenario in prepared:
+            drop_postgres_database(server, scenario.prepared)
+
+
+def kill_once(scenario: Scenario, where: Path, home: Path, rng: random.Random, index: int) -> dict:
+    """Start the command on a fresh copy, SIGKILL it after a random delay, then verify."""
+    target = copy_target(scenario.prepared, where, f"kill-{index}")
+    try:
+        delay = rng.uniform(0, scenario.duration)
+        process = subprocess.Popen(
+            command(target, *scenario.args),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=program_env(home),
+        )
+        time.sleep(delay)
+        finished_first = process.poll() is not None
+        if not finished_first:
+            process.send_signal(signal.SIGKILL)
+        _, stderr = process.communicate(timeout=300)
+        killed = process.returncode == -signal.SIGKILL
+        if not killed:
+            assert process.returncode == 0, f"{scenario.name} exited {process.returncode}: {stderr!r}"
+        settle(target)
+        count = scalar(target, scenario.committed_sql)
+        committed = count > 0
+        phase = "finished" if not killed else "killed-committed" if committed else "killed-not-committed"
+        if scenario.full_count:
+            assert count in (0, scenario.full_count), (
+                f"{scenario.name} killed after {delay:.3f}s left {count} of {scenario.full_count} lines"
+            )
+        # All or nothing: right after the kill, the database holds the whole command or none of it.
+        left = outcome(target, home)
+        expected = scenario.clean if committed else scenario.before
+        for kind, rows in expected.items():
+            assert left[kind] == rows, (
+                f"export {kind} right after {scenario.name} killed at {delay:.3f}s ({phase}) is neither"
+                f" the prepared state nor one clean run's ({len(left[kind])} rows vs {len(rows)})"
+            )
+
+        checked = run(target, home, "check")
+        assert checked.returncode == 0, (
+            f"check after {scenario.name} killed at {delay:.3f}s ({phase}):\n{checked.stdout}{checked.stderr}"
+        )
+        again = run(target, home, *scenario.args)
+        if scenario.full_count and committed:
+            assert again.returncode == 2 and "already exists" in again.stderr, (
+                f"importing again after a committed kill: exit {again.returncode}, {again.stderr[:500]!r}"
+            )
+        else:
+            assert again.returncode == 0, (
+                f"{scenario.name} again after a kill at {delay:.3f}s ({phase}) exited"
+                f" {again.returncode}: {again.stderr[:1000]}"
+            )
+        result = outcome(target, home)
+        for kind, rows in scenario.clean.items():
+            assert result[kind] == rows, (
+                f"export {kind} after {scenario.name} killed at {delay:.3f}s ({phase}) and run again"
+                f" differs from one clean run ({len(result[kind])} rows vs {len(rows)})"
+            )
+        return {"phase": phase, "delay": delay}
+    finally:
+        discard(target)
+
+
+def kill_campaign(scenarios, per_command: int, seed: int) -> None:
+    backend, where, home, prepared = scenarios
+    rng = random.Random(seed)
+    summary: dict[str, dict] = {}
+    started = time.monotonic()
+    for scenario in prepared:
+        phases = Counter(kill_once(scenario, where, home, rng, i)["phase"] for i in range(per_command))
+        summary[scenario.name] = {
+            "kills": per_command,
+            "clean_duration_s": round(scenario.duration, 3),
+            **dict(sorted(phases.items())),
+        }
+    total = Counter()
+    for item in summary.values():
+        total.update({k: v for k, v in item.items() if k != "clean_duration_s"})
+    report(
+        f"kill-safety {backend} {'full' if FULL else 'everyday'}",
+        {
+            "backend": backend,
+            "per_command": summary,
+            "total": dict(total),
+            "seconds": round(time.monotonic() - started, 1),
+            "all_checks_passed": True,
+        },
+    )
+
+
+def test_kill_safety_everyday(scenarios) -> None:
+    backend = scenarios[0]
+    kill_campaign(scenarios, per_command=2 if backend == "sqlite" else 1, seed=1)
+
+
+@needs_full
+@pytest.mark.timeout(3600)
+def test_kill_safety_full(scenarios) -> None:
+    backend = scenarios[0]
+    kill_campaign(scenarios, per_command=70 if backend == "sqlite" else 12, seed=2)
