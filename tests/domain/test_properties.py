@@ -107,8 +107,8 @@ class BackorderMachine(RuleBasedStateMachine):
     def new_shipments(self) -> dict[int, DbShipment]:
         return {sid: s for sid, s in self.db_shipments().items() if sid not in self.model.shipments}
 
-    def order_number(self, seed: int) -> str:
-        while f"SO{seed}" in self.model.orders:
+    def order_number(self, seed: int, taken: frozenset[str] | set[str] = frozenset()) -> str:
+        while f"SO{seed}" in self.model.orders or f"SO{seed}" in taken:
             seed += 1
         return f"SO{seed}"
 
@@ -140,38 +140,54 @@ class BackorderMachine(RuleBasedStateMachine):
     def backlog_and_opening_stock(self, backlog: list[tuple], stock: list[int]) -> None:
         """Orders entered before any stock (all backordered), then a first receipt:
         the first runs have waiting lines competing for a limited budget."""
-        self.begin()
-        for seed, priority, ship_complete, ordered_at, lines in backlog:
-            self.enter(seed, priority, ship_complete, ordered_at, lines)
+        if backlog:
+            self.enter(backlog)
         lines = [(sku, qty) for sku, qty in zip(SKUS, stock, strict=True) if qty]
         if lines:
             self.receive(lines)
 
     # -- order entry -------------------------------------------------------------------
 
-    def enter(self, seed: int, priority: int, ship_complete: bool, ordered_at: datetime,
-              lines: list[tuple[str, int]]) -> None:
+    def enter(self, specs: list[tuple[int, int, bool, datetime, list[tuple[str, int]]]]) -> None:
+        """Enter orders (seed, priority, ship complete, ordered at, lines), in one call."""
         self.begin()
-        number = self.order_number(seed)
-        numbered = [(i, sku, qty) for i, (sku, qty) in enumerate(lines, 1)]
-        orders.enter_orders([orders.OrderInput(
-            number, "Customer", ordered_at, priority, ship_complete,
-            [orders.LineInput(i, sku, qty) for i, sku, qty in numbered],
-        )])
-        commit = self.model.enter_order(number, ordered_at, priority, ship_complete, numbered)
-        self.bind_allocation({number: commit} if commit else {}, "order-entry", None)
+        batch = []
+        for seed, priority, ship_complete, ordered_at, lines in specs:
+            number = self.order_number(seed, taken={o.number for o in batch})
+            batch.append(orders.OrderInput(
+                number, "Customer", ordered_at, priority, ship_complete,
+                [orders.LineInput(i, sku, qty) for i, (sku, qty) in enumerate(lines, 1)],
+            ))
+        orders.enter_orders(batch)
+        expected: Allocation = {}
+        for o in batch:
+            numbered = [(ln.line, ln.sku, ln.qty) for ln in o.lines]
+            commit = self.model.enter_order(o.number, o.ordered_at, o.priority, o.ship_complete,
+                                            numbered)
+            if commit:
+                expected[o.number] = commit
+        self.bind_allocation(expected, "order-entry", None)
 
     @rule(seed=order_seeds, priority=priorities,
           ordered_at=st.sampled_from(ORDER_TIMES), lines=order_lines)
     def enter_order(self, seed: int, priority: int, ordered_at: datetime,
                     lines: list[tuple[str, int]]) -> None:
-        self.enter(seed, priority, False, ordered_at, lines)
+        self.enter([(seed, priority, False, ordered_at, lines)])
 
     @rule(seed=order_seeds, priority=priorities,
           ordered_at=st.sampled_from(ORDER_TIMES), lines=order_lines)
     def enter_ship_complete_order(self, seed: int, priority: int, ordered_at: datetime,
                                   lines: list[tuple[str, int]]) -> None:
-        self.enter(seed, priority, True, ordered_at, lines)
+        self.enter([(seed, priority, True, ordered_at, lines)])
+
+    @rule(ordered_at=st.sampled_from(ORDER_TIMES), specs=st.lists(
+        st.tuples(order_seeds, st.sampled_from([5, 5, 1, 9]), st.booleans(), order_lines),
+        min_size=2, max_size=3))
+    def import_orders(self, ordered_at: datetime, specs: list[tuple]) -> None:
+        """Several orders in one call, as an import does, all ordered at the same time:
+        they often tie on priority too, and then compete on order number as text."""
+        self.enter([(seed, priority, complete, ordered_at, lines)
+                    for seed, priority, complete, lines in specs])
 
     # -- inventory events --------------------------------------------------------------
 
@@ -406,8 +422,8 @@ class BackorderMachine(RuleBasedStateMachine):
 
 
 BackorderMachine.TestCase.settings = settings(
-    max_examples=1000 if FULL else 60,
-    stateful_step_count=50 if FULL else 30,
+    max_examples=1000 if FULL else 100,
+    stateful_step_count=50 if FULL else 40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
