@@ -187,19 +187,7 @@ def cmd_void_order(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     result = allocation.run_process(args.process, "cli", dry_run=args.dry_run, explain=args.explain)
     record = result.record
-    values = (
-        record.id,
-        record.process,
-        record.trigger,
-        exports.iso(record.started_at),
-        exports.iso(record.finished_at),
-        record.outcome,
-        record.ledger_rows,
-        record.products,
-        record.shipments,
-        record.units,
-        record.error,
-    )
+    values = exports.run_row(record)
     for column, value in zip(exports.COLUMNS["runs"], values, strict=True):
         print(f"{column}: {'' if value is None else value}", file=out)
     if args.explain:
@@ -221,10 +209,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         exports.write(args.kind, out, args.format)
         return OK
     try:
-        partial = args.output.with_name(args.output.name + ".partial")
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            count = exports.write(args.kind, handle, args.format)
-        partial.replace(args.output)  # a reader never sees half a file
+        count = exports.write_file(args.kind, args.output, args.format)
     except OSError as error:
         print(f"error: {args.output}: cannot write ({error.strerror})", file=sys.stderr)
         return FAILED

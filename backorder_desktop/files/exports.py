@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from backorder_desktop.domain.shipments import shipment_number
@@ -53,6 +54,23 @@ def iso(value: Any) -> str | None:
     return str(value).replace(" ", "T")[:19]
 
 
+def run_row(record: Any) -> tuple[Any, ...]:
+    """A run record as a row of the runs export."""
+    return (
+        record.id,
+        record.process,
+        record.trigger,
+        iso(record.started_at),
+        iso(record.finished_at),
+        record.outcome,
+        record.ledger_rows,
+        record.products,
+        record.shipments,
+        record.units,
+        record.error,
+    )
+
+
 def _stream(sql: str) -> Iterator[tuple[Any, ...]]:
     cursor = db.execute_sql(sql)
     while batch := cursor.fetchmany(BATCH):
@@ -92,6 +110,15 @@ def rows(kind: str) -> Iterable[tuple[Any, ...]]:
         )
         return ((r[0], r[1], r[2], iso(r[3]), iso(r[4]), *r[5:]) for r in found_runs)
     raise ValueError(f"unknown export kind {kind!r}")
+
+
+def write_file(kind: str, path: Path, fmt: str = "csv") -> int:
+    """Write the export KIND to PATH whole or not at all: a reader never sees half a file."""
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        count = write(kind, handle, fmt)
+    partial.replace(path)
+    return count
 
 
 def write(kind: str, out: TextIO, fmt: str = "csv") -> int:

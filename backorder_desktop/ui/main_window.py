@@ -310,15 +310,11 @@ class MainWindow(QMainWindow):
         if not name:
             return
         target = Path(name)
-
-        def work() -> int:
-            partial = target.with_name(target.name + ".partial")
-            with partial.open("w", encoding="utf-8", newline="") as handle:
-                count = exports.write(kind, handle, "csv")
-            partial.replace(target)
-            return count
-
-        in_background(work, lambda n: self.say(f"Exported {n:,} {kind} rows to {target}."), self.show_error)
+        in_background(
+            lambda: exports.write_file(kind, target),
+            lambda n: self.say(f"Exported {n:,} {kind} rows to {target}."),
+            self.show_error,
+        )
 
     def open_database(self) -> None:
         choice, ok = QInputDialog.getItem(

@@ -227,23 +227,20 @@ class ShipmentsTab(QWidget):
             self.refresh()
             self.changed.emit()
 
-        in_background(work, done, lambda error, report: self.failed.emit(error, report), serial=True)
+        in_background(
+            work,
+            done,
+            lambda error, report: self.failed.emit(error, report),
+            serial=True,
+        )
 
     def export_csv(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(self, "Export shipments", "shipments.csv", "CSV (*.csv)")
         if not name:
             return
         target = Path(name)
-
-        def work() -> int:
-            partial = target.with_name(target.name + ".partial")
-            with partial.open("w", encoding="utf-8", newline="") as handle:
-                count = exports.write("shipments", handle, "csv")
-            partial.replace(target)
-            return count
-
         in_background(
-            work,
+            lambda: exports.write_file("shipments", target),
             lambda count: self.message.emit(f"Exported {count:,} shipment lines to {target}."),
             lambda error, report: self.failed.emit(error, report),
         )
