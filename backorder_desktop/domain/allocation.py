@@ -12,10 +12,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 
 from backorder_desktop.domain import clock, ledger, preferences, shipments
 from backorder_desktop.domain.products import chunks
+from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
 from backorder_desktop.store.database import binary_text, executemany, query, write
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,6 @@ SCHEDULE_CODES = {PRIMARY: 7792, SECONDARY: 8050}
 PROCESS_NAMES = {PRIMARY: "Primary Backorder Process", SECONDARY: "Secondary Backorder Process"}
 TRIGGERS = ("schedule", "catch-up", "manual", "cli")
 KINDS = {PRIMARY: ledger.PRIMARY_KINDS, SECONDARY: ledger.SECONDARY_KINDS}
-PROGRESS_EVERY = 5000
 
 
 @dataclass
@@ -48,43 +47,10 @@ class RunRecord:
     waiting: int | None = None  # units still backordered after the run
 
 
-@dataclass(frozen=True)
-class Explanation:
-    """Why one waiting line got what it got in a run."""
-
-    order: str
-    line: int
-    sku: str
-    backordered: int
-    allocated: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class Progress:
-    lines_done: int
-    lines_total: int
-    units: int
-
-
 @dataclass
 class RunResult:
     record: RunRecord
     explanations: list[Explanation] = field(default_factory=list)
-
-
-class _Waiting(NamedTuple):
-    """A backordered line of an open order, with what the walk sorts on (a tuple: cheap to build)."""
-
-    line_id: int
-    order_id: int
-    line: int
-    product_id: int
-    backordered: int
-    number: str
-    priority: int
-    ordered_at: object  # text on SQLite, datetime on PostgreSQL: compared only among themselves
-    ship_complete: int  # 0 or 1 as stored
 
 
 _WAITING_SQL = (
@@ -193,7 +159,8 @@ def _run_in_transaction(
     )[0]
     budgets = _budgets(process, watermark, top)
     order_by = preferences.load().allocation_order
-    walk = _Walk(process, budgets, order_by, explain)
+    skus = dict(query("SELECT id, sku FROM product WHERE backordered > 0")) if explain else {}
+    walk = Walk(process, budgets, order_by, explain, skus)
     if explain or any(budgets.values()):
         waiting, others = _waiting_lines(process, watermark, top, explain, order_by)
         walk.run(waiting, others, progress)
@@ -256,7 +223,7 @@ def _allocation_order(order_by: str) -> str:
 
 def _waiting_lines(
     process: str, watermark: int, top: int, everything: bool, order_by: str
-) -> tuple[list[_Waiting], list[_Waiting]]:
+) -> tuple[list[Waiting], list[Waiting]]:
     """The waiting lines on products with a budget, in allocation order; and the other
     waiting lines of the ship-complete orders among them (such an order is decided whole)."""
     order = _allocation_order(order_by)
@@ -273,112 +240,22 @@ def _waiting_lines(
             _WAITING_SQL + " AND ol.product_id IN (SELECT id FROM product"
             " WHERE backordered > 0 AND on_hand > committed)" + order
         )
-    walk = [_Waiting._make(row) for row in rows]
-    others: list[_Waiting] = []
+    walk = [Waiting._make(row) for row in rows]
+    others: list[Waiting] = []
     if not everything:
         seen = {w.line_id for w in walk}
         whole_orders = sorted({w.order_id for w in walk if w.ship_complete})
         for part in chunks(whole_orders):
             marks = ", ".join("?" * len(part))
             others += [
-                _Waiting._make(row)
+                Waiting._make(row)
                 for row in query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part))
                 if row[0] not in seen
             ]
     return walk, others
 
 
-class _Walk:
-    """The allocation walk: every waiting line in allocation order, budgets shared by all."""
-
-    def __init__(self, process: str, budgets: dict[int, int], order_by: str, explain: bool) -> None:
-        self.process = process
-        self.start = dict(budgets)
-        self.left = dict(budgets)
-        self.order_by = order_by
-        self.explain = explain
-        self.given: dict[int, list[tuple[_Waiting, int]]] = defaultdict(list)
-        self.short: dict[int, dict[int, int]] = {}  # ship-complete order -> units short per product
-        self.units = 0
-        self.explanations: list[Explanation] = []
-        self.skus: dict[int, str] = {}
-
-    @property
-    def shipments(self) -> dict[int, list[tuple[_Waiting, int]]]:
-        return self.given
-
-    def run(
-        self, waiting: list[_Waiting], others: list[_Waiting], progress: Callable[[Progress], None] | None
-    ) -> None:
-        """Walk WAITING, already in allocation order; OTHERS complete the ship-complete orders."""
-        if self.explain:
-            self.skus = dict(query("SELECT id, sku FROM product WHERE backordered > 0"))
-        by_order: dict[int, list[_Waiting]] = defaultdict(list)
-        for w in (*waiting, *others):
-            if w.ship_complete:
-                by_order[w.order_id].append(w)
-        total = len(waiting)
-        for done, w in enumerate(waiting, 1):
-            if w.ship_complete:
-                self._whole_order(w, by_order[w.order_id])
-            else:
-                self._one_line(w)
-            if progress and done % PROGRESS_EVERY == 0:
-                progress(Progress(done, total, self.units))
-        if progress:
-            progress(Progress(total, total, self.units))
-
-    def _give(self, w: _Waiting, qty: int) -> None:
-        if qty:
-            self.left[w.product_id] -= qty
-            self.units += qty
-            self.given[w.order_id].append((w, qty))
-
-    def _one_line(self, w: _Waiting) -> None:
-        qty = min(self.left.get(w.product_id, 0), w.backordered)
-        if self.explain:
-            self._note(w, qty, self._reason(w, qty))
-        self._give(w, qty)
-
-    def _whole_order(self, w: _Waiting, lines: list[_Waiting]) -> None:
-        if w.order_id not in self.short:
-            need: dict[int, int] = defaultdict(int)
-            for line in lines:
-                need[line.product_id] += line.backordered
-            short = {p: q - self.left.get(p, 0) for p, q in need.items() if self.left.get(p, 0) < q}
-            self.short[w.order_id] = short
-            if not short:
-                for line in sorted(lines, key=lambda x: x.line):
-                    self._give(line, line.backordered)
-        if self.explain:
-            short = self.short[w.order_id]
-            if not short:
-                self._note(w, w.backordered, "filled: ship-complete order, every line can be filled")
-            else:
-                missing = ", ".join(f"{self.skus.get(p, p)} short by {q}" for p, q in sorted(short.items()))
-                self._note(w, 0, f"skipped: ship-complete order cannot be filled in full ({missing})")
-
-    def _reason(self, w: _Waiting, qty: int) -> str:
-        sku = self.skus.get(w.product_id, str(w.product_id))
-        if qty == w.backordered:
-            return f"filled: {qty} of {sku}"
-        start = self.start.get(w.product_id, 0)
-        if start == 0:
-            if self.process == PRIMARY:
-                return f"not filled: nothing of {sku} received since the last Primary run"
-            return f"not filled: nothing of {sku} is available"
-        ahead = "higher-priority orders" if self.order_by == "priority" else "earlier orders"
-        if qty:
-            return f"partly filled: {qty} of {w.backordered}; the budget of {start} {sku} ran out"
-        return f"not filled: behind {ahead}; the budget of {start} {sku} went to lines ahead"
-
-    def _note(self, w: _Waiting, qty: int, reason: str) -> None:
-        self.explanations.append(
-            Explanation(w.number, w.line, self.skus.get(w.product_id, ""), w.backordered, qty, reason)
-        )
-
-
-def _write_allocation(walk: _Walk, process: str, run_id: int, at: datetime) -> None:
+def _write_allocation(walk: Walk, process: str, run_id: int, at: datetime) -> None:
     """Write the shipments of a run, move units from backordered to committed."""
     new = [
         shipments.NewShipment(
