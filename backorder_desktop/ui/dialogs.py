@@ -139,4 +139,22 @@ class ReturnDialog(_Form):
         return f"Recorded {units:,} units returned on order {item.order}."
 
 
+class ProblemsDialog(QDialog):
+    """Every problem of a refused import, in one list the person can copy."""
+
+    def __init__(self, title: str, problems: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(f"<b>Nothing was imported.</b> {len(problems)} problem(s) to fix first:")
+        layout.addWidget(label)
+        self.text = named(QPlainTextEdit("\n".join(problems)), "Problems")
+        self.text.setReadOnly(True)
+        self.text.setMinimumSize(620, 240)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
 DialogFactory = Callable[[], _Form]

@@ -10,19 +10,14 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from backorder_desktop import __version__
@@ -36,6 +31,7 @@ from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.ui.backorders_tab import BackordersTab
+from backorder_desktop.ui.dialogs import ProblemsDialog
 from backorder_desktop.ui.errors import ErrorReporter, describe
 from backorder_desktop.ui.format import PROCESSES, when
 from backorder_desktop.ui.inventory_tab import InventoryTab
@@ -52,24 +48,6 @@ log = logging.getLogger(__name__)
 def settings() -> QSettings:
     """The window's own settings (geometry, what was last seen), beside the data."""
     return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
-class ProblemsDialog(QDialog):
-    """Every problem of a refused import, in one list the person can copy."""
-
-    def __init__(self, title: str, problems: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        layout = QVBoxLayout(self)
-        label = QLabel(f"<b>Nothing was imported.</b> {len(problems)} problem(s) to fix first:")
-        layout.addWidget(label)
-        self.text = named(QPlainTextEdit("\n".join(problems)), "Problems")
-        self.text.setReadOnly(True)
-        self.text.setMinimumSize(620, 240)
-        layout.addWidget(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
 
 
 class MainWindow(QMainWindow):
