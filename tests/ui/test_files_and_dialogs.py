@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from backorder_desktop.domain import products
 from backorder_desktop.files import exports
 from backorder_desktop.store.database import query
-from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog
-from backorder_desktop.ui.main_window import ProblemsDialog
+from backorder_desktop.ui.dialogs import AdjustDialog, ProblemsDialog, ReceiveDialog
 from tests.ui.helpers import click, click_row, click_tab, settle
 
 
