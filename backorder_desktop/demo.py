@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from backorder_desktop.domain import clock, inventory, orders, preferences, products, shipments
 from backorder_desktop.domain.errors import Refused
@@ -149,6 +148,3 @@ def _open_purchase_orders(catalogue: list[dict[str, str]], today: date) -> list[
         inventory.ReceiptInput(f"PO-{today:%Y%m%d}-{int(supplier):02d}", received, lines)
         for supplier, lines in sorted(by_supplier.items(), key=lambda kv: int(kv[0]))
     ]
-
-
-__all__ = ["NORTHWIND", "Path", "load_demo"]

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from backorder_desktop.domain import inventory, orders, products
-from backorder_desktop.domain.errors import BadInput
 from backorder_desktop.files import fields
 from backorder_desktop.files.csv_reader import Collector, Row, read
 
@@ -159,6 +158,3 @@ def import_returns(path: Path) -> str:
     )
     units = inventory.record_returns(items)
     return f"imported {len(items)} returns from {path.name}: {units} units back on hand"
-
-
-__all__ = ["KINDS", "BadInput", "import_file"]

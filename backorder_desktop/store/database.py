@@ -94,11 +94,6 @@ def explain(error: BaseException, target: str) -> DatabaseProblem:
     return DatabaseProblem(f"{target}: {message}")
 
 
-def is_environment_error(error: BaseException) -> bool:
-    """Errors a person can fix (lock, permissions, disk), as opposed to bugs."""
-    return isinstance(error, peewee.OperationalError | sqlite3.OperationalError)
-
-
 @contextmanager
 def write() -> Iterator[None]:
     """One write transaction that holds the database's write lock from its start.

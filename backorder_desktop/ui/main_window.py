@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -385,6 +385,3 @@ class MainWindow(QMainWindow):
             self.mark_shipments_seen()
         saved.sync()
         super().closeEvent(event)
-
-
-__all__ = ["MainWindow", "Qt"]
