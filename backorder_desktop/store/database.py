@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,8 @@ db = peewee.DatabaseProxy()
 # registering the adapter keeps that explicit (Python 3.12 deprecates the default).
 sqlite3.register_adapter(datetime, lambda value: value.isoformat(" "))
 
-BUSY_TIMEOUT_SECONDS = 30.0
+# How long a writer waits for another's lock before it gives up with a clear message.
+BUSY_TIMEOUT_SECONDS = float(os.environ.get("BACKORDER_BUSY_TIMEOUT", "30"))
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "normal",
