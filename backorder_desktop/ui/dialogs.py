@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,13 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from backorder_desktop.domain import inventory
-from backorder_desktop.domain.errors import BadInput
+from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.files.fields import MAX_QUANTITY
 from backorder_desktop.ui.widgets import label_for, named
+from backorder_desktop.ui.workers import in_background
 
 
 class _Form(QDialog):
-    """A small form whose OK runs the domain step; a refusal is shown in the dialog, which stays open."""
+    """A small form whose OK runs the domain step off the window's thread; a refusal is shown in
+    the dialog, which stays open."""
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -53,18 +56,34 @@ class _Form(QDialog):
         self.form.addRow(label_for(label, widget), widget)
         return widget
 
-    def step(self) -> str:
+    def step(self) -> Callable[[], str]:
+        """Read the form (in the window's thread) and return the domain work to do with it."""
         raise NotImplementedError
 
     def submit(self) -> None:
         try:
-            self.result_text = self.step()
+            work = self.step()
         except BadInput as error:
+            self._refused(error, "")
+            return
+        self.buttons.setEnabled(False)
+        self.error.setText("Saving…")
+        in_background(work, self._saved, self._refused, serial=True)
+
+    def _saved(self, text: str) -> None:  # not done(): QDialog.done(int) is Qt's own
+        self.result_text = text
+        self.buttons.setEnabled(True)
+        self.accept()
+
+    def _refused(self, error: BaseException, _report: str) -> None:
+        """The dialog stays open with the reason, nothing was saved."""
+        self.buttons.setEnabled(True)
+        if isinstance(error, BadInput):
             self.error.setText(
                 "\n".join(f"{p.field}: {p.message}" if p.field else p.message for p in error.problems)
             )
-            return
-        self.accept()
+        else:
+            self.error.setText(f"Not saved: {error}")
 
 
 def _quantity(low: int = 1) -> QSpinBox:
@@ -84,7 +103,7 @@ class ReceiveDialog(_Form):
         self.lines: QPlainTextEdit = self.add("Lines (SKU quantity, one a line):", QPlainTextEdit())
         self.lines.setPlaceholderText("NW-001 24\nNW-002 12")
 
-    def step(self) -> str:
+    def step(self) -> Callable[[], str]:
         lines = []
         problems = []
         for n, text in enumerate(self.lines.toPlainText().splitlines(), 1):
@@ -96,15 +115,12 @@ class ReceiveDialog(_Form):
                 continue
             lines.append(inventory.ReceiptLineInput(parts[0], int(parts[1]), f"line {n}"))
         if problems:
-            from backorder_desktop.domain.errors import Problem
-
             raise BadInput([Problem("receipt", "lines", p) for p in problems])
         received: datetime = self.received_at.dateTime().toPython()  # type: ignore[assignment]
         receipt = inventory.ReceiptInput(
             self.number.text().strip(), received.replace(second=0, microsecond=0), lines, "receipt"
         )
-        units = inventory.receive([receipt])
-        return f"Received {units:,} units on {receipt.number}."
+        return lambda: f"Received {inventory.receive([receipt]):,} units on {receipt.number}."
 
 
 class AdjustDialog(_Form):
@@ -115,12 +131,11 @@ class AdjustDialog(_Form):
         self.reason: QLineEdit = self.add("Reason:", QLineEdit())
         self.reason.setPlaceholderText("count correction, damage, …")
 
-    def step(self) -> str:
+    def step(self) -> Callable[[], str]:
         adjustment = inventory.AdjustmentInput(
             self.sku.text().strip(), self.qty.value(), self.reason.text(), "adjustment"
         )
-        net = inventory.adjust([adjustment])
-        return f"Adjusted {adjustment.sku} by {net:+,} units."
+        return lambda: f"Adjusted {adjustment.sku} by {inventory.adjust([adjustment]):+,} units."
 
 
 class ReturnDialog(_Form):
@@ -130,12 +145,11 @@ class ReturnDialog(_Form):
         self.sku: QLineEdit = self.add("SKU:", QLineEdit(sku))
         self.qty: QSpinBox = self.add("Quantity:", _quantity())
 
-    def step(self) -> str:
+    def step(self) -> Callable[[], str]:
         item = inventory.ReturnInput(
             self.order.text().strip(), self.sku.text().strip(), self.qty.value(), "return"
         )
-        units = inventory.record_returns([item])
-        return f"Recorded {units:,} units returned on order {item.order}."
+        return lambda: f"Recorded {inventory.record_returns([item]):,} units returned on order {item.order}."
 
 
 class ProblemsDialog(QDialog):
