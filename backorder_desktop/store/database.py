@@ -104,10 +104,20 @@ def write() -> Iterator[None]:
     counter is locked first, so writers queue in the order they commit and a
     process's watermark over ledger ids never skips a row committed late.
     """
-    with db.atomic():
-        if isinstance(db.obj, peewee.PostgresqlDatabase):
-            db.execute_sql("SELECT value FROM counter WHERE name = 'ledger' FOR UPDATE")
-        yield
+    try:
+        with db.atomic():
+            if isinstance(db.obj, peewee.PostgresqlDatabase):
+                db.execute_sql("SELECT value FROM counter WHERE name = 'ledger' FOR UPDATE")
+            yield
+    except (peewee.OperationalError, sqlite3.OperationalError) as error:
+        # SQLite rolls back by itself on some errors (a full disk); the second ROLLBACK then
+        # fails and would hide the error that matters.
+        cause: BaseException | None = error
+        while cause is not None and "no transaction is active" in str(cause):
+            cause = cause.__context__
+        if cause is not None and cause is not error:
+            raise cause from None
+        raise
 
 
 def stamp(moment: datetime) -> object:
@@ -136,8 +146,9 @@ def executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
     """
     if not rows:
         return
-    cursor = db.cursor()
-    cursor.executemany(sql.replace("?", param()), rows)
+    # Driver errors become peewee's, as for every other statement, so callers see one kind.
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        db.cursor().executemany(sql.replace("?", param()), rows)
 
 
 def query(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

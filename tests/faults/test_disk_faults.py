@@ -1,0 +1,88 @@
+"""A full disk and a read-only database file: a clear message, nothing half-written, and the
+program works again once the fault ends. Both need root here (a small tmpfs, an immutable file)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CLI = Path(sys.executable).parent / "backorder-desktop"
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a tmpfs mount or chattr")
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(CLI), "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+
+
+def exports(db: Path) -> list[str]:
+    return [cli(db, "export", kind).stdout for kind in ("shipments", "backorders", "stock", "runs")]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MB file system of its own (filled up by the test)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@needs_root
+def test_a_full_disk_is_a_clear_message_and_nothing_is_half_written(small_disk: Path, tmp_path: Path) -> None:
+    db = small_disk / "shop.sqlite3"
+    assert cli(db, "demo").returncode == 0
+    before = exports(db)
+    big = tmp_path / "orders.csv"
+    with big.open("w", encoding="utf-8") as out:
+        out.write("order,customer,ordered_at,priority,ship_complete,line,sku,qty\n")
+        for n in range(40_000):
+            out.write(
+                f"F{n:06d},Big Buyer With A Long Company Name Ltd,2026-11-24T09:00:00,5,false,1,NW-002,1\n"
+            )
+    filler = small_disk / "filler"
+    free = shutil.disk_usage(small_disk).free
+    filler.write_bytes(b"\0" * max(0, free - 300_000))  # leave the database a little room only
+
+    refused = cli(db, "import", "orders", str(big))
+    assert refused.returncode == 1, refused.stderr
+    assert "disk is full" in refused.stderr and "Traceback" not in refused.stderr
+    assert exports(db) == before, "nothing of the import was kept"
+
+    filler.unlink()  # the fault ends
+    assert cli(db, "import", "orders", str(big)).returncode == 0
+    assert cli(db, "check").returncode == 0
+
+
+@needs_root
+@pytest.mark.skipif(not shutil.which("chattr"), reason="needs chattr")
+def test_a_read_only_database_is_a_clear_message_and_stays_intact(tmp_path: Path) -> None:
+    db = tmp_path / "shop.sqlite3"
+    assert cli(db, "demo").returncode == 0
+    before = exports(db)
+    files = [p for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists()]
+    if subprocess.run(["chattr", "+i", *map(str, files)], capture_output=True).returncode != 0:
+        pytest.skip("this file system does not support immutable files")
+    try:
+        refused = cli(db, "prefs", "--disable")
+        assert refused.returncode == 1, refused.stderr
+        assert "read-only" in refused.stderr or "cannot be opened" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, files)], capture_output=True)
+    assert exports(db) == before
+    assert cli(db, "prefs", "--disable").returncode == 0  # writable again: it works
+    assert cli(db, "check").returncode == 0
