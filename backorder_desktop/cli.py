@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -257,46 +258,49 @@ def cmd_schedules(args: argparse.Namespace, out: TextIO) -> int:
             start=saved_schedules.parse_time(args.start, "start") if args.start is not None else None,
             end=saved_schedules.parse_time(args.end, "end") if args.end is not None else None,
         )
-    views = schedule_views()
+    rows = _schedule_rows()
     if args.format == "json":
-        json.dump(views, out, indent=2, ensure_ascii=False)
+        json.dump([_view(*row) for row in rows], out, indent=2, ensure_ascii=False)
         print(file=out)
         return OK
     print(f"{'code':<5} {'name':<28} {'on':<3} {'schedule':<42} {'next run':<20} last run", file=out)
-    for view, row in zip(views, saved_schedules.load_all(), strict=True):
-        last = saved_schedules.last_run(row.process)
-        last_text = f"{view['last_run']} ({last.outcome})" if last else "never"
+    for row, last, upcoming in rows:
+        last_text = f"{exports.iso(last.started_at)} ({last.outcome})" if last else "never"
         print(
-            f"{view['code']:<5} {view['name']:<28} {'on' if view['on'] else 'off':<3}"
-            f" {plan.describe(row.rule):<42} {view['next_run'] or '-':<20} {last_text}",
+            f"{row.code:<5} {row.name:<28} {'on' if row.rule.enabled else 'off':<3}"
+            f" {plan.describe(row.rule):<42} {exports.iso(upcoming) or '-':<20} {last_text}",
             file=out,
         )
     return OK
 
 
-def schedule_views() -> list[dict[str, object]]:
-    """The schedules with the keys of `schedules --format json` (SPEC section 7)."""
-    now = utc_now()
-    tz = plan.local_zone()
-    views: list[dict[str, object]] = []
-    for row in saved_schedules.load_all():
-        last = saved_schedules.last_run(row.process)
-        upcoming = saved_schedules.next_run_of(row, now, tz)
-        views.append(
-            {
-                "code": row.code,
-                "name": row.name,
-                "on": row.rule.enabled,
-                "every": row.rule.every,
-                "unit": row.rule.unit,
-                "days": [plan.DAYS[d] for d in sorted(row.rule.days)],
-                "start": f"{row.rule.start:%H:%M}",
-                "end": f"{row.rule.end:%H:%M}",
-                "next_run": exports.iso(upcoming),
-                "last_run": exports.iso(last.started_at) if last else None,
-            }
-        )
-    return views
+def _schedule_rows() -> list[
+    tuple[saved_schedules.Schedule, saved_schedules.LastRun | None, datetime | None]
+]:
+    """Each schedule with its last run and its next run (local time)."""
+    now, tz = utc_now(), plan.local_zone()
+    return [
+        (row, saved_schedules.last_run(row.process), saved_schedules.next_run_of(row, now, tz))
+        for row in saved_schedules.load_all()
+    ]
+
+
+def _view(
+    row: saved_schedules.Schedule, last: saved_schedules.LastRun | None, upcoming: datetime | None
+) -> dict[str, object]:
+    """A schedule with the keys of `schedules --format json` (SPEC section 7)."""
+    return {
+        "code": row.code,
+        "name": row.name,
+        "on": row.rule.enabled,
+        "every": row.rule.every,
+        "unit": row.rule.unit,
+        "days": [plan.DAYS[d] for d in sorted(row.rule.days)],
+        "start": f"{row.rule.start:%H:%M}",
+        "end": f"{row.rule.end:%H:%M}",
+        "next_run": exports.iso(upcoming),
+        "last_run": exports.iso(last.started_at) if last else None,
+    }
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {

@@ -171,8 +171,9 @@ class Engine:
             elif self._reload.is_set() or self._poll_due(now):
                 self._reload.clear()
                 self._last_poll = now
-                if self._changed():
-                    self._load(now)
+                found = self._read()
+                if self._print(found) != self._fingerprint:
+                    self._load(now, found)
         self._last_tick = now
         self._scheduler.run_pending()
 
@@ -182,17 +183,13 @@ class Engine:
     def _read(self) -> tuple[list[saved_schedules.Schedule], bool]:
         return saved_schedules.load_all(), preferences.load().backorders_enabled
 
-    def _changed(self) -> bool:
-        found = self._read()
-        return self._print(found) != self._fingerprint
-
     @staticmethod
     def _print(found: tuple[list[saved_schedules.Schedule], bool]) -> tuple:
         rows, enabled = found
         return (tuple((s.code, s.rule) for s in rows), enabled)
 
-    def _load(self, now: datetime) -> None:
-        found = self._read()
+    def _load(self, now: datetime, found: tuple[list[saved_schedules.Schedule], bool] | None = None) -> None:
+        found = found or self._read()
         self._fingerprint = self._print(found)
         self._last_poll = now
         rows, enabled = found

@@ -230,7 +230,3 @@ class ScheduleTab(QWidget):
 
         self.end.setEnabled((change.get("unit") or row.rule.unit) != "days")
         in_background(lambda: schedules.save(code, **change), done, failed, serial=True)
-
-    def show_next_runs(self) -> None:
-        """Refresh the next-run texts (the engine planned anew)."""
-        self.load()
