@@ -229,6 +229,15 @@ class Result:
         }
 
 
+def summarize(
+    scenario: str, size: int, runs: list[dict[str, Any]], details: dict[str, Any]
+) -> dict[str, Any]:
+    """The summary row of a scenario measured by RUNS (each with seconds and peak_mb)."""
+    return Result(
+        scenario, size, [r["seconds"] for r in runs], max(r.get("peak_mb", 0.0) for r in runs), details
+    ).summary()
+
+
 def spawn(operation: str, db: Path, extra: str = "") -> dict[str, Any]:
     output = subprocess.run(
         [sys.executable, __file__, "--child", operation, str(db), extra],
@@ -310,11 +319,10 @@ def main(argv: list[str] | None = None) -> int:
         run_median = statistics.median(r["seconds"] for r in runs)
         floor_median = statistics.median(f["seconds"] for f in floors)
         report(
-            Result(
+            summarize(
                 "primary run",
                 lines,
-                [r["seconds"] for r in runs],
-                max(r["peak_mb"] for r in runs),
+                runs,
                 {
                     "units": runs[0]["units"],
                     "shipments": runs[0]["shipments"],
@@ -322,17 +330,9 @@ def main(argv: list[str] | None = None) -> int:
                     "floor_rows": floors[0]["rows"],
                     "ratio_to_floor": run_median / floor_median,
                 },
-            ).summary()
+            )
         )
-        report(
-            Result(
-                "floor: sqlite3 executemany",
-                lines,
-                [f["seconds"] for f in floors],
-                0.0,
-                {"rows": floors[0]["rows"]},
-            ).summary()
-        )
+        report(summarize("floor: sqlite3 executemany", lines, floors, {"rows": floors[0]["rows"]}))
         # 2. Growth with the number of lines allocated.
         sizes, medians = [], []
         for size in scale["growth"]:
@@ -341,15 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             runs, _ = measure(work, grown, "primary", repeat if size < 1_000_000 else max(1, repeat - 2))
             sizes.append(size)
             medians.append(statistics.median(r["seconds"] for r in runs))
-            report(
-                Result(
-                    "primary run (growth)",
-                    size,
-                    [r["seconds"] for r in runs],
-                    max(r["peak_mb"] for r in runs),
-                    {"units": runs[0]["units"]},
-                ).summary()
-            )
+            report(summarize("primary run (growth)", size, runs, {"units": runs[0]["units"]}))
         exponent = fitted_exponent(sizes, medians)
         results.append(
             {"scenario": "growth exponent", "sizes": sizes, "medians_s": medians, "exponent": exponent}
@@ -359,50 +351,25 @@ def main(argv: list[str] | None = None) -> int:
         biggest = template(f"growth-{sizes[-1]}")
         prepare_after_run(biggest)
         runs, _ = measure(work, biggest, "primary", repeat)
-        report(
-            Result(
-                "run with nothing new",
-                sizes[-1],
-                [r["seconds"] for r in runs],
-                max(r["peak_mb"] for r in runs),
-                {},
-            ).summary()
-        )
+        report(summarize("run with nothing new", sizes[-1], runs, {}))
         runs, _ = measure(work, biggest, "check", max(1, repeat - 2))
-        report(
-            Result(
-                "check",
-                runs[0]["ledger_rows"],
-                [r["seconds"] for r in runs],
-                max(r["peak_mb"] for r in runs),
-                {"ok": runs[0]["ok"]},
-            ).summary()
-        )
+        report(summarize("check", runs[0]["ledger_rows"], runs, {"ok": runs[0]["ok"]}))
         # The window on that history: first painted Shipments rows, then scrolled to the end.
         runs, _ = measure(work, biggest, "window-open", max(1, repeat - 2))
         scroll = [r["scroll_to_end_s"] for r in runs]
         extra = {"shipments": runs[0]["shipments"], "scroll_to_end_median_s": statistics.median(scroll)}
-        report(
-            Result(
-                "window: first Shipments rows painted",
-                sizes[-1],
-                [r["seconds"] for r in runs],
-                max(r["peak_mb"] for r in runs),
-                extra,
-            ).summary()
-        )
+        report(summarize("window: first Shipments rows painted", sizes[-1], runs, extra))
         print(f"  {'window: scroll to the end':<34} median {statistics.median(scroll) * 1000:.1f} ms")
         # The window's thread while a Primary run allocates in the background.
         runs, _ = measure(work, base, "window-stall", max(1, repeat - 2))
         stalls = [r["max_stall_ms"] for r in runs]
         report(
-            Result(
+            summarize(
                 "window: run in background",
                 lines,
-                [r["seconds"] for r in runs],
-                max(r["peak_mb"] for r in runs),
+                runs,
                 {"max_stall_ms": max(stalls), "units": runs[0]["units"]},
-            ).summary()
+            )
         )
         print(f"  {'window: longest stall during run':<34} {max(stalls):.0f} ms")
         # 4. The Secondary with a big backlog and nothing available.
@@ -410,15 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         idle = template("secondary")
         prepare_waiting(idle, waiting, products2, orders2, received=False)
         runs, _ = measure(work, idle, "secondary", repeat)
-        report(
-            Result(
-                "secondary, nothing available",
-                waiting,
-                [r["seconds"] for r in runs],
-                max(r["peak_mb"] for r in runs),
-                {},
-            ).summary()
-        )
+        report(summarize("secondary, nothing available", waiting, runs, {}))
         # 5. Importing orders (order entry included).
         import_lines, import_products = scale["import"]
         catalogue = template("import")
@@ -429,15 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         datasets.orders_csv(csv_file, import_lines, import_products)
         runs, _ = measure(work, catalogue, "import", repeat, extra=str(csv_file))
         median = statistics.median(r["seconds"] for r in runs)
-        report(
-            Result(
-                "import orders",
-                import_lines,
-                [r["seconds"] for r in runs],
-                max(r["peak_mb"] for r in runs),
-                {"lines_per_s": import_lines / median},
-            ).summary()
-        )
+        report(summarize("import orders", import_lines, runs, {"lines_per_s": import_lines / median}))
         print(f"  {'import rate':<34} {import_lines / median:,.0f} lines/s")
     document = {
         "scale": args.scale,
