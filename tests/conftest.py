@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -23,6 +23,7 @@ os.environ.setdefault("BACKORDER_DESKTOP_HOME", tempfile.mkdtemp(prefix="backord
 
 from backorder_desktop.store import database
 from backorder_desktop.store.schema import open_database
+from tests.places import KINDS, Place, Shelf, drop_postgres_database, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,22 +48,12 @@ def postgres_server() -> str | None:
     return url
 
 
-def fresh_postgres_database(server: str) -> str:
-    """A new empty database on SERVER; returns its URL."""
-    import psycopg
-
-    name = f"bo_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return server.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_postgres_database(server: str, url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def require_postgres(request: pytest.FixtureRequest) -> str:
+    """The test PostgreSQL server's URL; skips the asking test, with the reason, when there is none."""
+    server = cast("str | None", request.getfixturevalue("postgres_server"))
+    if server is None:
+        pytest.skip("PostgreSQL: no server (set BACKORDER_TEST_POSTGRES, or install Debian's postgresql)")
+    return server
 
 
 @pytest.fixture
@@ -76,15 +67,12 @@ def target(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(db_path)
         return
-    server = request.getfixturevalue("postgres_server")
-    if server is None:
-        pytest.skip("PostgreSQL: no server (set BACKORDER_TEST_POSTGRES, or install Debian's postgresql)")
-    url = fresh_postgres_database(server)
+    url = postgres_database(require_postgres(request))
     try:
         yield url
     finally:
         database.close()
-        drop_postgres_database(server, url)
+        drop_postgres_database(url)
 
 
 @pytest.fixture
@@ -93,3 +81,20 @@ def store(target: str) -> Iterator[str]:
     open_database(target)
     yield target
     database.close()
+
+
+@pytest.fixture(params=KINDS)
+def place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
+    """This test's databases: SQLite files in tmp_path, or databases on the test PostgreSQL server."""
+    server = require_postgres(request) if request.param == "postgresql" else None
+    made = Place(request.param, tmp_path, server)
+    yield made
+    made.discard()
+
+
+@pytest.fixture(scope="session")
+def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shelf]:
+    """Databases and outcomes built once per session and kind of database."""
+    kept = Shelf(tmp_path_factory.mktemp, lambda: require_postgres(request))
+    yield kept
+    kept.discard()

@@ -11,11 +11,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.places import Place, Shelf
 
 TIMEOUT = 60
 
@@ -64,25 +67,18 @@ def _find_program() -> str:
 PROGRAM = _find_program()
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """Copy a SQLite database file (and any WAL beside it) to TARGET."""
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(f"{source}{suffix}")
-        if part.exists():
-            shutil.copyfile(part, f"{target}{suffix}")
-    return target
-
-
 @dataclass
 class Cli:
-    """The program, run in CWD with a private home, on database DB unless told otherwise."""
+    """The program, run in CWD with a private home, on database DB (a SQLite file or a
+    PostgreSQL URL) unless told otherwise."""
 
     cwd: Path
-    db: Path
+    db: str
     home: Path
+    env: dict[str, str] = field(default_factory=dict)  # set for this program besides the home
 
     def run(
-        self, *args: str | Path, db: Path | bool | None = True, timeout: float = TIMEOUT
+        self, *args: str | Path, db: str | bool | None = True, timeout: float = TIMEOUT
     ) -> subprocess.CompletedProcess[str]:
         """Run `backorder-desktop [--db DB] ARGS...`; db=False leaves --db out."""
         command = [PROGRAM]
@@ -93,6 +89,7 @@ class Cli:
         env["BACKORDER_DESKTOP_HOME"] = str(self.home)
         env["QT_QPA_PLATFORM"] = "offscreen"
         env.pop("PYTHONWARNINGS", None)
+        env.update(self.env)
         return subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, cwd=self.cwd, env=env, check=False
         )
@@ -244,9 +241,9 @@ def build_world(cli: Cli) -> None:
 
 @dataclass(frozen=True)
 class Saved:
-    """A database file built once, and its four exports."""
+    """A database built once, and its four exports."""
 
-    path: Path
+    db: str
     snapshot: dict[str, str]
 
 
@@ -259,22 +256,35 @@ class Outcome:
     after: dict[str, str]
 
 
+def cli_on(place: Place, db: str, where: Path | None = None) -> Cli:
+    """The program in WHERE (PLACE's folder by default) on DB, with a private home."""
+    cwd = where or place.folder
+    home = cwd / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    return Cli(cwd=cwd, db=db, home=home)
+
+
+def build(place: Place, name: str, fill: Callable[[Cli], None], start: Saved | None = None) -> Saved:
+    """A database made by FILL on a new database (or a copy of START), with its exports."""
+    builder = cli_on(place, place.copy(start.db, name) if start else place.new(name))
+    fill(builder)
+    return Saved(builder.db, builder.snapshot())
+
+
 def run_batch(
-    saved: Saved, where: Path, commands: dict[str, list[str]], files: dict[str, str]
+    place: Place, where: Path, saved: Saved, commands: dict[str, list[str]], files: dict[str, str]
 ) -> dict[str, Outcome]:
-    """Run each of COMMANDS (expected to be refused) on one copy of SAVED.
+    """Run each of COMMANDS (expected to be refused) in WHERE on one copy of SAVED.
 
     Four exports after every command would cost four programs per case; instead
     the exports are taken once after the whole batch. If they differ from SAVED's,
     some command changed the database: then every command is run again on its own
     copy with its own exports, so each case reports exactly what it did.
     """
-    home = where / "home"
-    home.mkdir(exist_ok=True)
-    shared = Cli(cwd=where, db=where / "shared.sqlite3", home=home)
+    where.mkdir(parents=True, exist_ok=True)
+    shared = cli_on(place, place.copy(saved.db, "shared"), where)
     for name, text in files.items():
         shared.write(name, text)
-    copy_database(saved.path, shared.db)
     # Side by side: refused commands only read, and the busy timeout queues any writer.
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
         done = list(pool.map(lambda argv: shared.run(*argv), commands.values()))
@@ -283,9 +293,8 @@ def run_batch(
     if after == saved.snapshot:
         return {key: Outcome(result, saved.snapshot, after) for key, result in results.items()}
     outcomes = {}
-    for index, (key, argv) in enumerate(commands.items()):
-        own = Cli(cwd=where, db=where / f"case-{index}.sqlite3", home=home)
-        copy_database(saved.path, own.db)
+    for key, argv in commands.items():
+        own = cli_on(place, place.copy(saved.db, "case"), where)
         outcomes[key] = Outcome(own.run(*argv), saved.snapshot, own.snapshot())
     return outcomes
 
@@ -296,26 +305,18 @@ def assert_unchanged(outcome: Outcome, what: str) -> None:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    """The program on a fresh database file in this test's tmp_path."""
-    home = tmp_path / "home"
-    home.mkdir()
-    return Cli(cwd=tmp_path, db=tmp_path / "test.sqlite3", home=home)
-
-
-@pytest.fixture(scope="session")
-def saved_world(tmp_path_factory: pytest.TempPathFactory) -> Saved:
-    """The small world, built once per session."""
-    where = tmp_path_factory.mktemp("world")
-    home = where / "home"
-    home.mkdir()
-    builder = Cli(cwd=where, db=where / "world.sqlite3", home=home)
-    build_world(builder)
-    return Saved(builder.db, builder.snapshot())
+def cli(place: Place) -> Cli:
+    """The program on a fresh database of this test."""
+    return cli_on(place, place.new("test"))
 
 
 @pytest.fixture
-def world(cli: Cli, saved_world: Saved) -> Cli:
+def saved_world(place: Place, shelf: Shelf) -> Saved:
+    """The small world, built once per session and kind of database."""
+    return shelf.once(place.kind, "world", lambda on: build(on, "world", build_world))
+
+
+@pytest.fixture
+def world(place: Place, saved_world: Saved) -> Cli:
     """The program on this test's own copy of the small world."""
-    copy_database(saved_world.path, cli.db)
-    return cli
+    return cli_on(place, place.copy(saved_world.db, "world"))

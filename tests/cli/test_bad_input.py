@@ -17,6 +17,7 @@ from tests.cli.conftest import (
     file_errors,
     run_batch,
 )
+from tests.places import Place, Shelf
 
 ORDERS_HEADER = "order,customer,ordered_at,priority,ship_complete,line,sku,qty\n"
 GOOD_ORDER = "5001,New Co,2026-11-23T09:00:00,5,false,1,A-100,1\n"
@@ -325,14 +326,19 @@ def assert_refused_unchanged(cli: Cli, before: dict[str, str], *args: str) -> st
     return done.stderr
 
 
-@pytest.fixture(scope="module")
-def imported(saved_world: Saved, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+@pytest.fixture
+def imported(place: Place, shelf: Shelf, saved_world: Saved) -> dict[str, Outcome]:
     """Every bad file of CASES imported into the small world (see run_batch)."""
-    return run_batch(
-        saved_world,
-        tmp_path_factory.mktemp("bad-imports"),
-        {case.id: ["import", case.kind, case.name] for case in CASES},
-        {case.name: case.text for case in CASES},
+    return shelf.once(
+        place.kind,
+        "bad imports",
+        lambda on: run_batch(
+            on,
+            on.folder / "bad-imports",
+            saved_world,
+            {case.id: ["import", case.kind, case.name] for case in CASES},
+            {case.name: case.text for case in CASES},
+        ),
     )
 
 
@@ -447,13 +453,18 @@ BAD_USAGE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def misused(saved_world: Saved, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    return run_batch(
-        saved_world,
-        tmp_path_factory.mktemp("bad-usage"),
-        {" ".join(argv): argv for argv in BAD_USAGE},
-        {"x.csv": "sku,name\nX-1,Thing\n"},
+@pytest.fixture
+def misused(place: Place, shelf: Shelf, saved_world: Saved) -> dict[str, Outcome]:
+    return shelf.once(
+        place.kind,
+        "bad usage",
+        lambda on: run_batch(
+            on,
+            on.folder / "bad-usage",
+            saved_world,
+            {" ".join(argv): argv for argv in BAD_USAGE},
+            {"x.csv": "sku,name\nX-1,Thing\n"},
+        ),
     )
 
 

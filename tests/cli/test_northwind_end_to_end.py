@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,11 @@ from tests.cli.conftest import (
     Cli,
     assert_record,
     assert_sorted,
-    copy_database,
+    cli_on,
     parse_csv,
     parse_json,
 )
+from tests.places import Place, Shelf
 
 
 @dataclass
@@ -34,13 +34,14 @@ class Story:
     snapshot: dict[str, str] = field(default_factory=dict)
 
 
-@pytest.fixture(scope="module")
-def story(tmp_path_factory: pytest.TempPathFactory) -> Story:
-    """One fresh database taken through the whole story once; the tests read what happened."""
-    where = tmp_path_factory.mktemp("northwind")
-    (where / "home").mkdir()
-    cli = Cli(cwd=where, db=where / "northwind.sqlite3", home=where / "home")
-    assert not cli.db.exists()
+@pytest.fixture
+def story(place: Place, shelf: Shelf) -> Story:
+    """One fresh database taken through the whole story once per kind of database; the tests
+    read what happened."""
+    return shelf.once(place.kind, "northwind", lambda on: tell(cli_on(on, on.new("northwind"))))
+
+
+def tell(cli: Cli) -> Story:
     told = Story(cli)
     told.demo = cli.ok("demo")
     told.after_demo = {kind: cli.export(kind) for kind in ("stock", "backorders")}
@@ -135,11 +136,9 @@ def test_check_passes_with_a_summary(story: Story) -> None:
 
 
 def test_demo_on_a_database_that_is_not_empty_is_refused_and_changes_nothing(
-    story: Story, tmp_path: Path
+    story: Story, place: Place
 ) -> None:
-    (tmp_path / "home").mkdir()
-    again = Cli(cwd=tmp_path, db=tmp_path / "copy.sqlite3", home=tmp_path / "home")
-    copy_database(story.cli.db, again.db)
+    again = cli_on(place, place.copy(story.cli.db, "copy"))
     done = again.run("demo")
     assert done.returncode == 1, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
     assert done.stderr.startswith("error: "), done.stderr

@@ -13,10 +13,12 @@ from tests.cli.conftest import (
     Saved,
     assert_record,
     assert_sorted,
-    copy_database,
+    build,
+    cli_on,
     parse_csv,
     parse_json,
 )
+from tests.places import Place, Shelf, sqlite_only
 
 # A replenishment for the small world: A-100 3, B-200 5, C-300 1. With the backorders of the
 # small world (1002/1 A-100 4 at priority 1, 1001/2 B-200 2, ship-complete 1003/1 C-300 2) the
@@ -44,22 +46,20 @@ def _made_by(cli: Cli, process: str) -> list[dict[str, str]]:
     return [s for s in cli.export("shipments") if s["created_by"] == process]
 
 
-@pytest.fixture(scope="module")
-def saved_fed(saved_world: Saved, tmp_path_factory: pytest.TempPathFactory) -> Saved:
+@pytest.fixture
+def saved_fed(place: Place, shelf: Shelf, saved_world: Saved) -> Saved:
     """The small world with RECEIPT imported (back order management still off), built once."""
-    where = tmp_path_factory.mktemp("fed")
-    (where / "home").mkdir()
-    builder = Cli(cwd=where, db=where / "fed.sqlite3", home=where / "home")
-    copy_database(saved_world.path, builder.db)
-    builder.import_ok("receipts", "r.csv", RECEIPT)
-    return Saved(builder.db, builder.snapshot())
+
+    def feed(builder: Cli) -> None:
+        builder.import_ok("receipts", "r.csv", RECEIPT)
+
+    return shelf.once(place.kind, "fed", lambda on: build(on, "fed", feed, start=saved_world))
 
 
 @pytest.fixture
-def fed(cli: Cli, saved_fed: Saved) -> Cli:
+def fed(place: Place, saved_fed: Saved) -> Cli:
     """This test's own copy of the small world with RECEIPT imported."""
-    copy_database(saved_fed.path, cli.db)
-    return cli
+    return cli_on(place, place.copy(saved_fed.db, "fed"))
 
 
 # --- prefs ---------------------------------------------------------------------------------------
@@ -259,32 +259,30 @@ def test_dry_run_explain_gives_a_reason_for_every_waiting_line(
 # --- exports --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def saved_busy(saved_world: Saved, tmp_path_factory: pytest.TempPathFactory) -> Saved:
+@pytest.fixture
+def saved_busy(place: Place, shelf: Shelf, saved_world: Saved) -> Saved:
     """The small world after a Primary and a Secondary run and one more order, built once."""
-    where = tmp_path_factory.mktemp("busy")
-    (where / "home").mkdir()
-    builder = Cli(cwd=where, db=where / "busy.sqlite3", home=where / "home")
-    copy_database(saved_world.path, builder.db)
-    builder.ok("prefs", "--enable")
-    builder.import_ok("receipts", "r.csv", RECEIPT)
-    builder.ok("run", "primary")
-    builder.ok("run", "secondary")
-    builder.import_ok(
-        "orders",
-        "o.csv",
-        "order,customer,ordered_at,priority,ship_complete,line,sku,qty\n"
-        '1000,"Zinc, ""Sons""",2026-11-22T09:00:00,5,false,2,B-200,9\n'
-        '1000,"Zinc, ""Sons""",2026-11-22T09:00:00,5,false,1,C-300,9\n',
-    )
-    return Saved(builder.db, {})
+
+    def keep_busy(builder: Cli) -> None:
+        builder.ok("prefs", "--enable")
+        builder.import_ok("receipts", "r.csv", RECEIPT)
+        builder.ok("run", "primary")
+        builder.ok("run", "secondary")
+        builder.import_ok(
+            "orders",
+            "o.csv",
+            "order,customer,ordered_at,priority,ship_complete,line,sku,qty\n"
+            '1000,"Zinc, ""Sons""",2026-11-22T09:00:00,5,false,2,B-200,9\n'
+            '1000,"Zinc, ""Sons""",2026-11-22T09:00:00,5,false,1,C-300,9\n',
+        )
+
+    return shelf.once(place.kind, "busy", lambda on: build(on, "busy", keep_busy, start=saved_world))
 
 
 @pytest.fixture
-def busy_world(cli: Cli, saved_busy: Saved) -> Cli:
+def busy_world(place: Place, saved_busy: Saved) -> Cli:
     """This test's own copy of the busy world."""
-    copy_database(saved_busy.path, cli.db)
-    return cli
+    return cli_on(place, place.copy(saved_busy.db, "busy"))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -369,6 +367,7 @@ def test_check_reports_a_negative_available_left_by_a_person(world: Cli) -> None
 # --- --db ------------------------------------------------------------------------------------------
 
 
+@sqlite_only  # it is about the default database, a SQLite file in the data directory
 def test_db_is_taken_after_the_subcommand_too_and_defaults_to_the_window_database(cli: Cli) -> None:
     cli.ok("prefs", "--enable")
     done = cli.run("prefs", "--db", str(cli.db), db=False)

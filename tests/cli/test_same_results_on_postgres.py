@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import PROGRAM
-from tests.conftest import drop_postgres_database, fresh_postgres_database
+from tests.places import drop_postgres_database, postgres_database
 
 # Times differ between the two tellings; everything else must not.
 TIME_COLUMNS = {"shipments": (3,), "runs": (3, 4), "backorders": ()}
@@ -80,11 +80,11 @@ def test_a_script_sees_the_same_on_postgresql_as_on_sqlite(postgres_server, tmp_
     on_sqlite = tell_the_story(
         str(tmp_path / "sqlite" / "shop.sqlite3"), tmp_path / "sqlite", tmp_path / "home"
     )
-    url = fresh_postgres_database(postgres_server)
+    url = postgres_database(postgres_server)
     try:
         on_postgres = tell_the_story(url, tmp_path / "pg", tmp_path / "home")
     finally:
-        drop_postgres_database(postgres_server, url)
+        drop_postgres_database(url)
     statuses = [status for _command, status, _output in on_sqlite]
     assert statuses == [0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0], on_sqlite
     assert "outcome: ok" in on_sqlite[1][2] and "units: 549" in on_sqlite[1][2]

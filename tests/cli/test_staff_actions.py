@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.conftest import Cli, Outcome, Saved, assert_unchanged, run_batch
+from tests.places import Place, Shelf
 
 
 def _stock(cli: Cli) -> dict[str, tuple[int, int, int, int]]:
@@ -71,10 +72,14 @@ REFUSED = {
 }
 
 
-@pytest.fixture(scope="module")
-def refused(saved_world: Saved, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    return run_batch(
-        saved_world, tmp_path_factory.mktemp("refused"), {k: v[0] for k, v in REFUSED.items()}, {}
+@pytest.fixture
+def refused(place: Place, shelf: Shelf, saved_world: Saved) -> dict[str, Outcome]:
+    return shelf.once(
+        place.kind,
+        "refused",
+        lambda on: run_batch(
+            on, on.folder / "refused", saved_world, {k: v[0] for k, v in REFUSED.items()}, {}
+        ),
     )
 
 

@@ -33,18 +33,17 @@ def at(minutes: int) -> datetime:
 
 def catalogue(*skus: str, discontinued: tuple[str, ...] = ()) -> None:
     """Create products (name = SKU); those in DISCONTINUED are marked so."""
-    products.save_products([
-        products.ProductInput(sku, f"Product {sku}", sku in discontinued, f"test {sku}")
-        for sku in skus
-    ])
+    products.save_products(
+        [products.ProductInput(sku, f"Product {sku}", sku in discontinued, f"test {sku}") for sku in skus]
+    )
 
 
 def receive(number: str | None = None, **qty: int) -> int:
     """One incoming shipment with a line per SKU: receive(W=10, G=5)."""
     number = number or f"R{next(_receipt_numbers):05d}"
-    return inventory.receive([inventory.ReceiptInput(
-        number, T0, [inventory.ReceiptLineInput(sku, n) for sku, n in qty.items()]
-    )])
+    return inventory.receive(
+        [inventory.ReceiptInput(number, T0, [inventory.ReceiptLineInput(sku, n) for sku, n in qty.items()])]
+    )
 
 
 def adjust(sku: str, qty: int, reason: str = "count correction") -> int:
@@ -65,8 +64,14 @@ def order_input(
     customer: str = "Acme Ltd",
 ) -> OrderInput:
     """An order whose lines are numbered 1, 2, ... in the given sequence."""
-    return OrderInput(number, customer, when, priority, ship_complete,
-                      [LineInput(i, sku, qty) for i, (sku, qty) in enumerate(lines, 1)])
+    return OrderInput(
+        number,
+        customer,
+        when,
+        priority,
+        ship_complete,
+        [LineInput(i, sku, qty) for i, (sku, qty) in enumerate(lines, 1)],
+    )
 
 
 def order(number: str, *lines: tuple[str, int], **kwargs: object) -> EntryResult:
@@ -97,8 +102,10 @@ def shipments(
     order: str | None = None, by: str | None = None, status: str | None = None
 ) -> list[tuple[str, str, str, list[tuple[int, str, int]]]]:
     """Shipments in creation order as (order, created by, status, [(line, sku, qty), ...])."""
-    return [(number, creator, state, lines) for _sid, number, creator, state, _run, lines
-            in shipment_rows(order, by, status)]
+    return [
+        (number, creator, state, lines)
+        for _sid, number, creator, state, _run, lines in shipment_rows(order, by, status)
+    ]
 
 
 def shipment_rows(
@@ -113,12 +120,15 @@ def shipment_rows(
     for sid, number, creator, state, run_id in rows:
         if order not in (None, number) or by not in (None, creator) or status not in (None, state):
             continue
-        lines = [tuple(r) for r in query(
-            "SELECT ol.line, p.sku, sl.qty FROM shipment_line sl"
-            " JOIN order_line ol ON ol.id = sl.order_line_id JOIN product p ON p.id = sl.product_id"
-            " WHERE sl.shipment_id = ? ORDER BY sl.id",
-            (sid,),
-        )]
+        lines = [
+            tuple(r)
+            for r in query(
+                "SELECT ol.line, p.sku, sl.qty FROM shipment_line sl"
+                " JOIN order_line ol ON ol.id = sl.order_line_id JOIN product p ON p.id = sl.product_id"
+                " WHERE sl.shipment_id = ? ORDER BY sl.id",
+                (sid,),
+            )
+        ]
         found.append((sid, number, creator, state, run_id, lines))
     return found
 
@@ -135,8 +145,13 @@ def line(number: str, line_no: int) -> dict[str, int]:
         " WHERE o.number = ? AND ol.line = ?",
         (number, line_no),
     )[0]
-    return {"ordered": ordered, "committed": committed, "shipped": shipped,
-            "backordered": backordered, "cancelled": cancelled}
+    return {
+        "ordered": ordered,
+        "committed": committed,
+        "shipped": shipped,
+        "backordered": backordered,
+        "cancelled": cancelled,
+    }
 
 
 def status(number: str) -> str:
@@ -149,10 +164,13 @@ def count(table: str) -> int:
 
 def runs() -> list[tuple[str, str, str, int, int, int, int, str]]:
     """Run records: (process, trigger, outcome, ledger rows, products, shipments, units, error)."""
-    return [tuple(r) for r in query(
-        "SELECT process, trigger, outcome, ledger_rows, products, shipments, units, error"
-        " FROM run ORDER BY id"
-    )]
+    return [
+        tuple(r)
+        for r in query(
+            "SELECT process, trigger, outcome, ledger_rows, products, shipments, units, error"
+            " FROM run ORDER BY id"
+        )
+    ]
 
 
 def watermark(process: str) -> int:
@@ -161,8 +179,20 @@ def watermark(process: str) -> int:
 
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of the tables that hold business state (not the run log)."""
-    tables = ["product", "orders", "order_line", "shipment", "shipment_line", "ledger",
-              "receipt", "receipt_line", "adjustment", "customer_return", "watermark", "counter"]
+    tables = [
+        "product",
+        "orders",
+        "order_line",
+        "shipment",
+        "shipment_line",
+        "ledger",
+        "receipt",
+        "receipt_line",
+        "adjustment",
+        "customer_return",
+        "watermark",
+        "counter",
+    ]
     return {t: [tuple(r) for r in query(f"SELECT * FROM {t} ORDER BY 1")] for t in tables}
 
 
@@ -202,5 +232,9 @@ _PROGRAM = textwrap.dedent("""
 
 def program(target: str | Path, process: str, mode: str) -> subprocess.Popen[str]:
     """Start a separate program that runs PROCESS on TARGET (file or URL); MODE 'die' or 'slow'."""
-    return subprocess.Popen([sys.executable, "-c", _PROGRAM, str(target), process, mode],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", _PROGRAM, str(target), process, mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

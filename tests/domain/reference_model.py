@@ -79,8 +79,10 @@ class Model:
     def backordered(self, sku: str) -> int:
         return sum(
             ln.backordered
-            for o in self.orders.values() if o.status == "open"
-            for ln in o.lines if ln.sku == sku
+            for o in self.orders.values()
+            if o.status == "open"
+            for ln in o.lines
+            if ln.sku == sku
         )
 
     def stock(self) -> dict[str, tuple[int, int, int]]:
@@ -96,7 +98,11 @@ class Model:
     # -- order entry -----------------------------------------------------------------
 
     def enter_order(
-        self, number: str, ordered_at: datetime, priority: int, ship_complete: bool,
+        self,
+        number: str,
+        ordered_at: datetime,
+        priority: int,
+        ship_complete: bool,
         lines: list[tuple[int, str, int]],
     ) -> dict[int, int]:
         """Enter one order; return what its Order Entry shipment holds ({} for none).
@@ -120,8 +126,9 @@ class Model:
             self.committed[sku] += commit
             if commit:
                 shipment[line] = commit
-        self.orders[number] = ModelOrder(number, ordered_at, priority, ship_complete,
-                                         sorted(model_lines, key=lambda ln: ln.line))
+        self.orders[number] = ModelOrder(
+            number, ordered_at, priority, ship_complete, sorted(model_lines, key=lambda ln: ln.line)
+        )
         return shipment
 
     def add_shipment(self, shipment_id: int, order: str, lines: dict[int, int], created_by: str) -> None:
@@ -205,8 +212,7 @@ class Model:
     def budgets(self, process: str) -> dict[str, int]:
         """Primary: min(available, received since its last run); Secondary: available; never < 0."""
         if process == PRIMARY:
-            return {s: max(0, min(self.available(s), self.received_since_primary[s]))
-                    for s in self.skus}
+            return {s: max(0, min(self.available(s), self.received_since_primary[s])) for s in self.skus}
         return {s: max(0, self.available(s)) for s in self.skus}
 
     def sort_key(self, order: ModelOrder) -> tuple:

@@ -30,11 +30,13 @@ def tamper(sql: str, *params: object) -> None:
 
 
 def ledger_sums(sku: str) -> tuple[int, int]:
-    return tuple(query(
-        "SELECT COALESCE(SUM(on_hand_delta), 0), COALESCE(SUM(committed_delta), 0) FROM ledger"
-        " WHERE product_id = (SELECT id FROM product WHERE sku = ?)",
-        (sku,),
-    )[0])
+    return tuple(
+        query(
+            "SELECT COALESCE(SUM(on_hand_delta), 0), COALESCE(SUM(committed_delta), 0) FROM ledger"
+            " WHERE product_id = (SELECT id FROM product WHERE sku = ?)",
+            (sku,),
+        )[0]
+    )
 
 
 @pytest.fixture
@@ -97,11 +99,14 @@ def test_busy_day_ends_with_the_expected_shipments_and_stock(busy_day):
     assert stock("G") == (6, 6, 0, 0)
 
 
-@pytest.mark.parametrize("column, message", [
-    ("on_hand", "the ledger says"),
-    ("committed", "pending shipments hold"),
-    ("backordered", "open order lines want"),
-])
+@pytest.mark.parametrize(
+    "column, message",
+    [
+        ("on_hand", "the ledger says"),
+        ("committed", "pending shipments hold"),
+        ("backordered", "open order lines want"),
+    ],
+)
 def test_check_reports_a_stock_figure_that_disagrees(busy_day, column, message):
     tamper(f"UPDATE product SET {column} = {column} + 1 WHERE sku = ?", "W")
 
@@ -112,9 +117,11 @@ def test_check_reports_a_stock_figure_that_disagrees(busy_day, column, message):
 
 
 def test_check_reports_a_ledger_row_that_no_figure_reflects(busy_day):
-    tamper("INSERT INTO ledger (id, kind, product_id, on_hand_delta, committed_delta, at, document)"
-           " VALUES (9999, 'adjustment', (SELECT id FROM product WHERE sku = 'G'), 3, 0,"
-           " '2026-11-24 10:00:00', 'hand edit')")
+    tamper(
+        "INSERT INTO ledger (id, kind, product_id, on_hand_delta, committed_delta, at, document)"
+        " VALUES (9999, 'adjustment', (SELECT id FROM product WHERE sku = 'G'), 3, 0,"
+        " '2026-11-24 10:00:00', 'hand edit')"
+    )
 
     report = check()
 

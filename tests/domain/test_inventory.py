@@ -27,10 +27,13 @@ from tests.domain.helpers import (
 
 
 def ledger_rows() -> list[tuple[str, str, int, int, str]]:
-    return [tuple(r) for r in query(
-        "SELECT l.kind, p.sku, l.on_hand_delta, l.committed_delta, l.document FROM ledger l"
-        " JOIN product p ON p.id = l.product_id ORDER BY l.id"
-    )]
+    return [
+        tuple(r)
+        for r in query(
+            "SELECT l.kind, p.sku, l.on_hand_delta, l.committed_delta, l.document FROM ledger l"
+            " JOIN product p ON p.id = l.product_id ORDER BY l.id"
+        )
+    ]
 
 
 @pytest.fixture
@@ -44,8 +47,10 @@ def test_receipt_raises_on_hand_and_is_one_ledger_row_per_line(products):
     assert units == 13
     assert stock("W") == (10, 0, 10, 0)
     assert stock("G") == (3, 0, 3, 0)
-    assert ledger_rows() == [("receipt", "W", 10, 0, "receipt R-100"),
-                             ("receipt", "G", 3, 0, "receipt R-100")]
+    assert ledger_rows() == [
+        ("receipt", "W", 10, 0, "receipt R-100"),
+        ("receipt", "G", 3, 0, "receipt R-100"),
+    ]
     assert_clean()
 
 
@@ -64,22 +69,27 @@ def test_receipt_number_that_exists_refuses_the_whole_batch(products):
     before = snapshot()
 
     with pytest.raises(BadInput) as refused:
-        inventory.receive([
-            inventory.ReceiptInput("R2", T0, [inventory.ReceiptLineInput("W", 5)]),
-            inventory.ReceiptInput("R1", T0, [inventory.ReceiptLineInput("G", 5)]),
-        ])
+        inventory.receive(
+            [
+                inventory.ReceiptInput("R2", T0, [inventory.ReceiptLineInput("W", 5)]),
+                inventory.ReceiptInput("R1", T0, [inventory.ReceiptLineInput("G", 5)]),
+            ]
+        )
 
     assert "R1" in str(refused.value)
     assert snapshot() == before
     assert stock("W") == (1, 0, 1, 0)
 
 
-@pytest.mark.parametrize("lines", [
-    [inventory.ReceiptLineInput("NOPE", 1)],
-    [inventory.ReceiptLineInput("W", 0)],
-    [inventory.ReceiptLineInput("W", 1), inventory.ReceiptLineInput("W", 2)],
-    [],
-])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [inventory.ReceiptLineInput("NOPE", 1)],
+        [inventory.ReceiptLineInput("W", 0)],
+        [inventory.ReceiptLineInput("W", 1), inventory.ReceiptLineInput("W", 2)],
+        [],
+    ],
+)
 def test_bad_receipt_is_refused_and_changes_nothing(products, lines):
     before = snapshot()
 
@@ -97,15 +107,17 @@ def test_adjustment_changes_on_hand_both_ways(products):
 
     assert stock("W") == (8, 0, 8, 0)
     kinds = [(k, sku, delta, committed) for k, sku, delta, committed, _doc in ledger_rows()]
-    assert kinds == [("receipt", "W", 10, 0), ("adjustment", "W", 3, 0),
-                     ("adjustment", "W", -5, 0)]
-    assert query("SELECT qty, reason FROM adjustment ORDER BY id") == [(3, "count correction"),
-                                                                     (-5, "damage")]
+    assert kinds == [("receipt", "W", 10, 0), ("adjustment", "W", 3, 0), ("adjustment", "W", -5, 0)]
+    assert query("SELECT qty, reason FROM adjustment ORDER BY id") == [
+        (3, "count correction"),
+        (-5, "damage"),
+    ]
     assert_clean()
 
 
-@pytest.mark.parametrize("qty, reason, field", [(-11, "damage", "qty"), (0, "count", "qty"),
-                                                (2, "  ", "reason")])
+@pytest.mark.parametrize(
+    "qty, reason, field", [(-11, "damage", "qty"), (0, "count", "qty"), (2, "  ", "reason")]
+)
 def test_bad_adjustment_is_refused_and_changes_nothing(products, qty, reason, field):
     receive(W=10)
     before = snapshot()
@@ -176,8 +188,7 @@ def test_return_counts_earlier_returns(products):
     with pytest.raises((BadInput, Refused)):
         give_back("A1", "W", 3)
     with pytest.raises((BadInput, Refused)):
-        inventory.record_returns([inventory.ReturnInput("A1", "W", 1),
-                                  inventory.ReturnInput("A1", "W", 2)])
+        inventory.record_returns([inventory.ReturnInput("A1", "W", 1), inventory.ReturnInput("A1", "W", 2)])
 
     assert snapshot() == before
     give_back("A1", "W", 2)
@@ -196,8 +207,9 @@ def test_return_of_units_still_pending_is_refused(products):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("number, sku, qty", [("NOPE", "W", 1), ("A1", "G", 1), ("A1", "ZZ", 1),
-                                              ("A1", "W", 0)])
+@pytest.mark.parametrize(
+    "number, sku, qty", [("NOPE", "W", 1), ("A1", "G", 1), ("A1", "ZZ", 1), ("A1", "W", 0)]
+)
 def test_return_for_unknown_order_or_product_not_shipped_is_refused(products, number, sku, qty):
     receive(W=10, G=10)
     order("A1", ("W", 6))
@@ -243,9 +255,13 @@ def test_every_change_to_on_hand_or_committed_is_one_ledger_row(products):
         ("adjustment", "W", -1, 0),
         ("return", "W", 1, 0),
     ]
-    assert [r[4] for r in rows[:5]] == ["receipt R1", f"shipment {number}",
-                                        f"shipment {number}", f"shipment {number2}",
-                                        f"shipment {number2}"]
+    assert [r[4] for r in rows[:5]] == [
+        "receipt R1",
+        f"shipment {number}",
+        f"shipment {number}",
+        f"shipment {number2}",
+        f"shipment {number2}",
+    ]
     on_hand = sum(r[2] for r in rows)
     committed = sum(r[3] for r in rows)
     assert stock("W")[:2] == (on_hand, committed) == (6, 0)

@@ -37,11 +37,15 @@ def test_order_commits_available_stock_into_one_order_entry_shipment(stocked):
     assert shipments() == [("A1", "order-entry", "pending", [(1, "W", 4), (2, "G", 3)])]
     assert stock("W") == (10, 4, 6, 0)
     assert stock("G") == (5, 3, 2, 0)
-    assert line("A1", 1) == {"ordered": 4, "committed": 4, "shipped": 0, "backordered": 0,
-                             "cancelled": 0}
+    assert line("A1", 1) == {"ordered": 4, "committed": 4, "shipped": 0, "backordered": 0, "cancelled": 0}
     assert status("A1") == "open"
-    assert (result.orders, result.lines, result.shipments, result.committed,
-            result.backordered) == (1, 2, 1, 7, 0)
+    assert (result.orders, result.lines, result.shipments, result.committed, result.backordered) == (
+        1,
+        2,
+        1,
+        7,
+        0,
+    )
     assert_clean()
 
 
@@ -50,8 +54,7 @@ def test_short_line_commits_what_is_available_and_backorders_the_rest(stocked):
 
     assert shipments() == [("A1", "order-entry", "pending", [(1, "G", 5)])]
     assert stock("G") == (5, 5, 0, 3)
-    assert line("A1", 1) == {"ordered": 8, "committed": 5, "shipped": 0, "backordered": 3,
-                             "cancelled": 0}
+    assert line("A1", 1) == {"ordered": 8, "committed": 5, "shipped": 0, "backordered": 3, "cancelled": 0}
     assert_clean()
 
 
@@ -125,10 +128,12 @@ def test_ship_complete_lines_of_one_product_must_fill_together(stocked):
 
 
 def test_refused_ship_complete_order_leaves_stock_for_the_next_order(stocked):
-    orders.enter_orders([
-        order_input("A1", ("W", 2), ("G", 9), ship_complete=True),
-        order_input("A2", ("W", 10)),
-    ])
+    orders.enter_orders(
+        [
+            order_input("A1", ("W", 2), ("G", 9), ship_complete=True),
+            order_input("A2", ("W", 10)),
+        ]
+    )
 
     assert shipments() == [("A2", "order-entry", "pending", [(1, "W", 10)])]
     assert stock("W") == (10, 10, 0, 2)

@@ -43,8 +43,7 @@ def test_receipt_fills_highest_priority_backorder_first(products):
         ("A3", "primary", "pending", [(1, "W", 2)]),
     ]
     assert line("A1", 1)["backordered"] == 5
-    assert line("A3", 1) == {"ordered": 3, "committed": 2, "shipped": 0, "backordered": 1,
-                             "cancelled": 0}
+    assert line("A3", 1) == {"ordered": 3, "committed": 2, "shipped": 0, "backordered": 1, "cancelled": 0}
     assert stock("W") == (6, 6, 0, 6)
     assert (record.process, record.trigger, record.outcome) == ("primary", "manual", "ok")
     assert (record.ledger_rows, record.products, record.shipments, record.units) == (1, 1, 2, 6)
@@ -59,8 +58,7 @@ def test_primary_shipments_are_marked_with_the_process_and_the_run(products):
     record = run("primary").record
 
     ((_sid, number, creator, state, run_id, lines),) = shipment_rows()
-    assert (number, creator, state, run_id, lines) == ("A1", "primary", "pending", record.id,
-                                                       [(1, "W", 2)])
+    assert (number, creator, state, run_id, lines) == ("A1", "primary", "pending", record.id, [(1, "W", 2)])
 
 
 def test_primary_allocates_at_most_what_receipts_added(products):
@@ -107,8 +105,13 @@ def test_primary_ignores_adjustments(products):
 
     assert shipments() == []
     assert stock("W") == (5, 0, 5, 5)
-    assert (record.outcome, record.ledger_rows, record.products, record.shipments,
-            record.units) == ("ok", 0, 0, 0, 0)
+    assert (record.outcome, record.ledger_rows, record.products, record.shipments, record.units) == (
+        "ok",
+        0,
+        0,
+        0,
+        0,
+    )
     assert_clean()
 
 
@@ -143,8 +146,7 @@ def test_primary_evaluates_only_receipts_since_its_last_run(products):
 
     second = run("primary").record
 
-    assert [(s[1], s[3]) for s in shipments()] == [("primary", [(1, "W", 4)]),
-                                                    ("primary", [(1, "W", 3)])]
+    assert [(s[1], s[3]) for s in shipments()] == [("primary", [(1, "W", 4)]), ("primary", [(1, "W", 3)])]
     assert (first.ledger_rows, first.units) == (1, 4)
     assert (second.ledger_rows, second.units) == (1, 3)
     assert stock("W") == (7, 7, 0, 3)

@@ -56,8 +56,7 @@ priorities = st.one_of(st.just(5), st.integers(1, 9))
 # Order numbers are "SO" and a number; as text "SO12" comes before "SO9".
 order_seeds = st.sampled_from([9, 12, 3, 100, 47])
 order_lines = st.lists(st.tuples(skus, st.integers(1, 6)), min_size=1, max_size=3)
-receipt_lines = st.lists(st.tuples(skus, st.integers(1, 6)), min_size=1, max_size=2,
-                         unique_by=lambda t: t[0])
+receipt_lines = st.lists(st.tuples(skus, st.integers(1, 6)), min_size=1, max_size=2, unique_by=lambda t: t[0])
 picks = st.integers(0, 10_000)
 
 DbShipment = tuple[str, str, int | None, str, dict[int, int]]  # order, created_by, run, status, lines
@@ -121,8 +120,7 @@ class BackorderMachine(RuleBasedStateMachine):
             assert number not in actual, f"two new shipments for order {number}"
             actual[number] = lines
         assert actual == expected, (
-            f"{created_by} shipments differ from the model:\n  program {actual}\n"
-            f"  model   {expected}"
+            f"{created_by} shipments differ from the model:\n  program {actual}\n  model   {expected}"
         )
         for sid, (number, _by, _run, _status, lines) in new.items():
             self.model.add_shipment(sid, number, lines, created_by)
@@ -133,8 +131,10 @@ class BackorderMachine(RuleBasedStateMachine):
     # -- setup -------------------------------------------------------------------------
 
     @initialize(
-        backlog=st.lists(st.tuples(order_seeds, priorities, st.booleans(),
-                                   st.sampled_from(ORDER_TIMES), order_lines), max_size=5),
+        backlog=st.lists(
+            st.tuples(order_seeds, priorities, st.booleans(), st.sampled_from(ORDER_TIMES), order_lines),
+            max_size=5,
+        ),
         stock=st.lists(st.integers(0, 6), min_size=len(SKUS), max_size=len(SKUS)),
     )
     def backlog_and_opening_stock(self, backlog: list[tuple], stock: list[int]) -> None:
@@ -154,49 +154,65 @@ class BackorderMachine(RuleBasedStateMachine):
         batch = []
         for seed, priority, ship_complete, ordered_at, lines in specs:
             number = self.order_number(seed, taken={o.number for o in batch})
-            batch.append(orders.OrderInput(
-                number, "Customer", ordered_at, priority, ship_complete,
-                [orders.LineInput(i, sku, qty) for i, (sku, qty) in enumerate(lines, 1)],
-            ))
+            batch.append(
+                orders.OrderInput(
+                    number,
+                    "Customer",
+                    ordered_at,
+                    priority,
+                    ship_complete,
+                    [orders.LineInput(i, sku, qty) for i, (sku, qty) in enumerate(lines, 1)],
+                )
+            )
         orders.enter_orders(batch)
         expected: Allocation = {}
         for o in batch:
             numbered = [(ln.line, ln.sku, ln.qty) for ln in o.lines]
-            commit = self.model.enter_order(o.number, o.ordered_at, o.priority, o.ship_complete,
-                                            numbered)
+            commit = self.model.enter_order(o.number, o.ordered_at, o.priority, o.ship_complete, numbered)
             if commit:
                 expected[o.number] = commit
         self.bind_allocation(expected, "order-entry", None)
 
-    @rule(seed=order_seeds, priority=priorities,
-          ordered_at=st.sampled_from(ORDER_TIMES), lines=order_lines)
-    def enter_order(self, seed: int, priority: int, ordered_at: datetime,
-                    lines: list[tuple[str, int]]) -> None:
+    @rule(seed=order_seeds, priority=priorities, ordered_at=st.sampled_from(ORDER_TIMES), lines=order_lines)
+    def enter_order(
+        self, seed: int, priority: int, ordered_at: datetime, lines: list[tuple[str, int]]
+    ) -> None:
         self.enter([(seed, priority, False, ordered_at, lines)])
 
-    @rule(seed=order_seeds, priority=priorities,
-          ordered_at=st.sampled_from(ORDER_TIMES), lines=order_lines)
-    def enter_ship_complete_order(self, seed: int, priority: int, ordered_at: datetime,
-                                  lines: list[tuple[str, int]]) -> None:
+    @rule(seed=order_seeds, priority=priorities, ordered_at=st.sampled_from(ORDER_TIMES), lines=order_lines)
+    def enter_ship_complete_order(
+        self, seed: int, priority: int, ordered_at: datetime, lines: list[tuple[str, int]]
+    ) -> None:
         self.enter([(seed, priority, True, ordered_at, lines)])
 
-    @rule(ordered_at=st.sampled_from(ORDER_TIMES), specs=st.lists(
-        st.tuples(order_seeds, st.sampled_from([5, 5, 1, 9]), st.booleans(), order_lines),
-        min_size=2, max_size=3))
+    @rule(
+        ordered_at=st.sampled_from(ORDER_TIMES),
+        specs=st.lists(
+            st.tuples(order_seeds, st.sampled_from([5, 5, 1, 9]), st.booleans(), order_lines),
+            min_size=2,
+            max_size=3,
+        ),
+    )
     def import_orders(self, ordered_at: datetime, specs: list[tuple]) -> None:
         """Several orders in one call, as an import does, all ordered at the same time:
         they often tie on priority too, and then compete on order number as text."""
-        self.enter([(seed, priority, complete, ordered_at, lines)
-                    for seed, priority, complete, lines in specs])
+        self.enter(
+            [(seed, priority, complete, ordered_at, lines) for seed, priority, complete, lines in specs]
+        )
 
     # -- inventory events --------------------------------------------------------------
 
     def receive(self, lines: list[tuple[str, int]]) -> None:
         self.receipts += 1
-        inventory.receive([inventory.ReceiptInput(
-            f"R{self.receipts}", EVENT_TIME,
-            [inventory.ReceiptLineInput(sku, qty) for sku, qty in lines],
-        )])
+        inventory.receive(
+            [
+                inventory.ReceiptInput(
+                    f"R{self.receipts}",
+                    EVENT_TIME,
+                    [inventory.ReceiptLineInput(sku, qty) for sku, qty in lines],
+                )
+            ]
+        )
         self.model.receive(lines)
 
     @rule(lines=receipt_lines)
@@ -266,7 +282,8 @@ class BackorderMachine(RuleBasedStateMachine):
             return
         assert not short, (
             f"shipping {sid} took on hand below zero ({short}); check calls that a violation, "
-            "so shipping more than is on hand should be refused")
+            "so shipping more than is on hand should be refused"
+        )
         self.model.ship(sid)
 
     @precondition(lambda self: self.model.pending())
@@ -313,18 +330,28 @@ class BackorderMachine(RuleBasedStateMachine):
                 raise AssertionError(f"void of a {self.model.orders[number].status} order accepted")
         else:
             try:
-                orders.enter_orders([orders.OrderInput(
-                    self.order_number(pick % 60 + 1), "Customer", BASE, 5, False,
-                    [orders.LineInput(1, SKUS[pick % len(SKUS)], 1), orders.LineInput(2, RETIRED, 1)],
-                )])
+                orders.enter_orders(
+                    [
+                        orders.OrderInput(
+                            self.order_number(pick % 60 + 1),
+                            "Customer",
+                            BASE,
+                            5,
+                            False,
+                            [orders.LineInput(1, SKUS[pick % len(SKUS)], 1), orders.LineInput(2, RETIRED, 1)],
+                        )
+                    ]
+                )
             except BadInput as error:
                 assert "discontinued" in str(error)
             else:
                 raise AssertionError("an order line for a discontinued product was accepted")
         self.assert_unchanged()
 
-    @rule(order_by=st.sampled_from(["priority", "date"]),
-          disabled_run=st.sampled_from([None, PRIMARY, SECONDARY]))
+    @rule(
+        order_by=st.sampled_from(["priority", "date"]),
+        disabled_run=st.sampled_from([None, PRIMARY, SECONDARY]),
+    )
     def set_preferences(self, order_by: str, disabled_run: str | None) -> None:
         """Set the allocation order; maybe try a run while backorder management is off."""
         self.begin()
@@ -347,7 +374,8 @@ class BackorderMachine(RuleBasedStateMachine):
         assert record.outcome == "ok", record.error
         self.bind_allocation(expected, process, record.id)
         assert (record.shipments, record.units) == (
-            len(expected), sum(q for lines in expected.values() for q in lines.values())
+            len(expected),
+            sum(q for lines in expected.values() for q in lines.values()),
         ), record
         self.check_everything()
 
@@ -378,19 +406,20 @@ class BackorderMachine(RuleBasedStateMachine):
         stock = {}
         for sku, on_hand, committed, backordered, led_on_hand, led_committed, waiting in rows:
             assert (on_hand, committed) == (led_on_hand, led_committed), (
-                f"{sku}: product row {on_hand}/{committed}, ledger {led_on_hand}/{led_committed}")
+                f"{sku}: product row {on_hand}/{committed}, ledger {led_on_hand}/{led_committed}"
+            )
             assert backordered == waiting, f"{sku}: backordered {backordered}, lines want {waiting}"
             stock[sku] = (on_hand, committed, backordered)
         assert stock.pop(RETIRED) == (0, 0, 0)
         assert stock == self.model.stock(), (
             f"stock (on hand, committed, backordered) differs:\n  program {stock}\n"
-            f"  model   {self.model.stock()}")
+            f"  model   {self.model.stock()}"
+        )
 
         if self.before is not None:
             after = {sku: on_hand - committed for sku, (on_hand, committed, _b) in stock.items()}
             for sku, was in self.before.items():
-                assert after[sku] >= min(was, 0), (
-                    f"{sku}: available went from {was} to {after[sku]}")
+                assert after[sku] >= min(was, 0), f"{sku}: available went from {was} to {after[sku]}"
 
         lines: dict[tuple[str, int], tuple] = {}
         statuses: dict[str, str] = {}
@@ -406,19 +435,23 @@ class BackorderMachine(RuleBasedStateMachine):
             lines[(number, line)] = (sku, *figures)
         assert statuses == {n: o.status for n, o in self.model.orders.items()}
         expected_lines = {
-            (o.number, ln.line): (ln.sku, *ln.figures())
-            for o in self.model.orders.values() for ln in o.lines
+            (o.number, ln.line): (ln.sku, *ln.figures()) for o in self.model.orders.values() for ln in o.lines
         }
         assert lines == expected_lines, (
             "order lines (sku, ordered, committed, shipped, backordered, cancelled) differ:\n"
-            f"  program {lines}\n  model   {expected_lines}")
+            f"  program {lines}\n  model   {expected_lines}"
+        )
 
         db = self.db_shipments()
         assert set(db) == set(self.model.shipments), "shipments the model does not know of"
         for sid, (number, by, _run, status, shipment_lines) in db.items():
             known = self.model.shipments[sid]
             assert (number, by, status, shipment_lines) == (
-                known.order, known.created_by, known.status, known.lines), (sid, db[sid], known)
+                known.order,
+                known.created_by,
+                known.status,
+                known.lines,
+            ), (sid, db[sid], known)
 
 
 BackorderMachine.TestCase.settings = settings(

@@ -46,11 +46,12 @@ def backlog(store):
 
 
 EXPECTED = {
-    "primary": [("A1", "primary", "pending", [(1, "W", 4)]),
-                ("A2", "primary", "pending", [(1, "W", 2)])],
-    "secondary": [("A1", "secondary", "pending", [(1, "W", 4), (2, "G", 1)]),
-                  ("A2", "secondary", "pending", [(1, "W", 2)]),
-                  ("A3", "secondary", "pending", [(1, "G", 1)])],
+    "primary": [("A1", "primary", "pending", [(1, "W", 4)]), ("A2", "primary", "pending", [(1, "W", 2)])],
+    "secondary": [
+        ("A1", "secondary", "pending", [(1, "W", 4), (2, "G", 1)]),
+        ("A2", "secondary", "pending", [(1, "W", 2)]),
+        ("A3", "secondary", "pending", [(1, "G", 1)]),
+    ],
 }
 
 
@@ -135,7 +136,12 @@ def test_dry_run_writes_only_its_record(backlog, process):
     real = run(process).record
 
     assert (real.outcome, real.ledger_rows, real.products, real.shipments, real.units) == (
-        "ok", dry.ledger_rows, dry.products, dry.shipments, dry.units)
+        "ok",
+        dry.ledger_rows,
+        dry.products,
+        dry.shipments,
+        dry.units,
+    )
     assert shipments() == EXPECTED[process]
     assert_clean()
 
@@ -158,8 +164,14 @@ def test_dry_run_with_explain_gives_a_reason_for_every_waiting_line(store):
     got = {(e.order, e.line): e for e in result.explanations}
     assert set(got) == {("C1", 1), ("C1", 2), ("A1", 1), ("A2", 1), ("A3", 1), ("B1", 1)}
     summary = {key: (e.sku, e.backordered, e.allocated) for key, e in got.items()}
-    assert summary == {("C1", 1): ("W", 1, 0), ("C1", 2): ("G", 1, 0), ("A1", 1): ("W", 4, 4),
-                       ("A2", 1): ("W", 5, 2), ("A3", 1): ("W", 1, 0), ("B1", 1): ("G", 2, 0)}
+    assert summary == {
+        ("C1", 1): ("W", 1, 0),
+        ("C1", 2): ("G", 1, 0),
+        ("A1", 1): ("W", 4, 4),
+        ("A2", 1): ("W", 5, 2),
+        ("A3", 1): ("W", 1, 0),
+        ("B1", 1): ("G", 2, 0),
+    }
     assert got[("C1", 1)].reason.startswith("skipped") and "G" in got[("C1", 1)].reason
     assert got[("A1", 1)].reason.startswith("filled")
     assert got[("A2", 1)].reason.startswith("partly filled")
@@ -215,8 +227,16 @@ def test_run_record_keeps_its_trigger(backlog, trigger):
     record = run("primary", trigger).record
 
     row = runs()[-1]
-    assert row == ("primary", trigger, "ok", record.ledger_rows, record.products,
-                   record.shipments, record.units, "")
+    assert row == (
+        "primary",
+        trigger,
+        "ok",
+        record.ledger_rows,
+        record.products,
+        record.shipments,
+        record.units,
+        "",
+    )
     assert (record.ledger_rows, record.products, record.shipments, record.units) == (1, 1, 2, 6)
 
 
@@ -248,8 +268,9 @@ def test_run_killed_midway_leaves_nothing_and_the_next_run_is_clean(backlog, pro
     assert_clean()
 
 
-@pytest.mark.parametrize("pair", [("secondary", "secondary"), ("primary", "secondary"),
-                                  ("primary", "primary")])
+@pytest.mark.parametrize(
+    "pair", [("secondary", "secondary"), ("primary", "secondary"), ("primary", "primary")]
+)
 def test_runs_started_together_never_allocate_a_unit_twice(backlog, pair, monkeypatch):
     enable()
     real_budgets = allocation._budgets

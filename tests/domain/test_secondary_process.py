@@ -36,13 +36,17 @@ def test_secondary_fills_backorder_from_an_adjustment(products):
     record = run("secondary").record
 
     ((_sid, number, creator, state, run_id, lines),) = shipment_rows()
-    assert (number, creator, state, run_id, lines) == ("A1", "secondary", "pending", record.id,
-                                                       [(1, "W", 3)])
+    assert (number, creator, state, run_id, lines) == ("A1", "secondary", "pending", record.id, [(1, "W", 3)])
     assert stock("W") == (3, 3, 0, 2)
-    assert line("A1", 1) == {"ordered": 5, "committed": 3, "shipped": 0, "backordered": 2,
-                             "cancelled": 0}
-    assert (record.process, record.outcome, record.ledger_rows, record.products,
-            record.shipments, record.units) == ("secondary", "ok", 1, 1, 1, 3)
+    assert line("A1", 1) == {"ordered": 5, "committed": 3, "shipped": 0, "backordered": 2, "cancelled": 0}
+    assert (
+        record.process,
+        record.outcome,
+        record.ledger_rows,
+        record.products,
+        record.shipments,
+        record.units,
+    ) == ("secondary", "ok", 1, 1, 1, 3)
     assert_clean()
 
 
@@ -158,8 +162,7 @@ def test_partly_filled_ship_complete_order_waits_for_its_remaining_lines(product
 
     run("secondary")
 
-    assert shipments(by="secondary") == [("A1", "secondary", "pending",
-                                          [(1, "W", 3), (2, "G", 2)])]
+    assert shipments(by="secondary") == [("A1", "secondary", "pending", [(1, "W", 3), (2, "G", 2)])]
     assert stock("G") == (3, 3, 0, 0)
     assert_clean()
 

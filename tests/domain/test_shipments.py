@@ -44,8 +44,7 @@ def test_shipping_lowers_on_hand_and_committed(stocked):
     assert shipments() == [("A1", "order-entry", "shipped", [(1, "W", 4), (2, "G", 2)])]
     assert stock("W") == (6, 0, 6, 0)
     assert stock("G") == (3, 0, 3, 0)
-    assert line("A1", 1) == {"ordered": 4, "committed": 0, "shipped": 4, "backordered": 0,
-                             "cancelled": 0}
+    assert line("A1", 1) == {"ordered": 4, "committed": 0, "shipped": 4, "backordered": 0, "cancelled": 0}
     assert_clean()
 
 
@@ -64,8 +63,7 @@ def test_order_stays_open_while_part_of_it_is_backordered(stocked):
     shipping.ship(shipment_ids("A1"))
 
     assert status("A1") == "open"
-    assert line("A1", 2) == {"ordered": 7, "committed": 0, "shipped": 5, "backordered": 2,
-                             "cancelled": 0}
+    assert line("A1", 2) == {"ordered": 7, "committed": 0, "shipped": 5, "backordered": 2, "cancelled": 0}
     assert stock("G") == (0, 0, 0, 2)
     assert_clean()
 
@@ -96,8 +94,7 @@ def test_void_releases_units_to_backorder(stocked):
     assert shipments() == [("A1", "order-entry", "void", [(1, "W", 4), (2, "G", 2)])]
     assert stock("W") == (10, 0, 10, 4)
     assert stock("G") == (5, 0, 5, 2)
-    assert line("A1", 1) == {"ordered": 4, "committed": 0, "shipped": 0, "backordered": 4,
-                             "cancelled": 0}
+    assert line("A1", 1) == {"ordered": 4, "committed": 0, "shipped": 0, "backordered": 4, "cancelled": 0}
     assert status("A1") == "open"
     assert_clean()
 
@@ -114,12 +111,15 @@ def test_reentered_order_takes_units_released_by_a_void(stocked):
     assert_clean()
 
 
-@pytest.mark.parametrize("first, second", [
-    (shipping.ship, shipping.ship),
-    (shipping.ship, shipping.void),
-    (shipping.void, shipping.ship),
-    (shipping.void, shipping.void),
-])
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (shipping.ship, shipping.ship),
+        (shipping.ship, shipping.void),
+        (shipping.void, shipping.ship),
+        (shipping.void, shipping.void),
+    ],
+)
 def test_shipping_non_pending_shipment_is_refused_and_changes_nothing(stocked, first, second):
     order("A1", ("W", 4))
     (sid,) = shipment_ids("A1")
@@ -172,8 +172,7 @@ def test_void_order_releases_pending_shipments_and_cancels_backorders(stocked):
     assert shipments() == [("A1", "order-entry", "void", [(1, "W", 4), (2, "G", 5)])]
     assert stock("W") == (10, 0, 10, 0)
     assert stock("G") == (5, 0, 5, 0)
-    assert line("A1", 2) == {"ordered": 8, "committed": 0, "shipped": 0, "backordered": 0,
-                             "cancelled": 8}
+    assert line("A1", 2) == {"ordered": 8, "committed": 0, "shipped": 0, "backordered": 0, "cancelled": 8}
     assert_clean()
 
 
@@ -189,10 +188,8 @@ def test_void_partly_shipped_order_keeps_what_shipped(stocked):
 
     assert status("A1") == "void"
     assert [s[2] for s in shipments(order="A1")] == ["shipped", "void"]
-    assert line("A1", 1) == {"ordered": 4, "committed": 0, "shipped": 4, "backordered": 0,
-                             "cancelled": 0}
-    assert line("A1", 2) == {"ordered": 8, "committed": 0, "shipped": 5, "backordered": 0,
-                             "cancelled": 3}
+    assert line("A1", 1) == {"ordered": 4, "committed": 0, "shipped": 4, "backordered": 0, "cancelled": 0}
+    assert line("A1", 2) == {"ordered": 8, "committed": 0, "shipped": 5, "backordered": 0, "cancelled": 3}
     assert stock("W") == (6, 0, 6, 0)
     assert stock("G") == (2, 0, 2, 0)
     assert_clean()
@@ -246,8 +243,7 @@ def test_shipment_records_its_order_creator_and_no_run(stocked):
 
     ((_sid, number, creator, state, run_id, lines),) = shipment_rows()
 
-    assert (number, creator, state, run_id, lines) == ("A1", "order-entry", "pending", None,
-                                                       [(1, "W", 1)])
+    assert (number, creator, state, run_id, lines) == ("A1", "order-entry", "pending", None, [(1, "W", 1)])
 
 
 def test_shipment_records_when_it_was_created_and_closed(stocked, monkeypatch):
@@ -258,7 +254,10 @@ def test_shipment_records_when_it_was_created_and_closed(stocked, monkeypatch):
     shipping.ship(shipment_ids("A1"))
 
     assert [tuple(map(str, r)) for r in query("SELECT created_at, closed_at FROM shipment")] == [
-        ("2026-11-24 10:15:00", "2026-11-24 16:45:00")]
+        ("2026-11-24 10:15:00", "2026-11-24 16:45:00")
+    ]
     ledger_rows = query("SELECT kind, at FROM ledger WHERE kind IN ('commit', 'ship') ORDER BY id")
     assert [(k, str(at)) for k, at in ledger_rows] == [
-        ("commit", "2026-11-24 10:15:00"), ("ship", "2026-11-24 16:45:00")]
+        ("commit", "2026-11-24 10:15:00"),
+        ("ship", "2026-11-24 16:45:00"),
+    ]

@@ -12,21 +12,18 @@ import json
 import os
 import sqlite3
 import subprocess
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli.conftest import PROGRAM, copy_database
+from tests.cli.conftest import PROGRAM
+from tests.places import copy_database, drop_postgres_database, postgres_database
+from tests.places import is_postgres as is_pg
 
 FULL = os.environ.get("BACKORDER_FULL") == "1"
 needs_full = pytest.mark.skipif(not FULL, reason="long version: set BACKORDER_FULL=1")
 TIMEOUT = 300
-
-
-def is_pg(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
 
 
 def program_env(home: Path) -> dict[str, str]:
@@ -94,39 +91,16 @@ def scalar(target: str, sql: str) -> Any:
         conn.close()
 
 
-def pg_admin_url(url: str) -> str:
-    return url.rsplit("/", 1)[0] + "/postgres"
-
-
-def pg_copy(template_url: str) -> str:
-    """A new database copied from TEMPLATE_URL's (which nobody may be connected to)."""
-    import psycopg
-
-    name = f"bo_rel_{uuid.uuid4().hex[:12]}"
-    source = template_url.rsplit("/", 1)[1]
-    with psycopg.connect(pg_admin_url(template_url), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-    return template_url.rsplit("/", 1)[0] + f"/{name}"
-
-
-def pg_drop(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(pg_admin_url(url), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def copy_target(prepared: str, where: Path, name: str) -> str:
     """A private copy of the prepared database: a file copy, or CREATE DATABASE ... TEMPLATE."""
     if is_pg(prepared):
-        return pg_copy(prepared)
+        return postgres_database(prepared, template=prepared)
     return str(copy_database(Path(prepared), where / f"{name}.sqlite3"))
 
 
 def discard(target: str) -> None:
     if is_pg(target):
-        pg_drop(target)
+        drop_postgres_database(target)
         return
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)

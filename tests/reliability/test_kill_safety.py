@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from bench import datasets
-from tests.conftest import drop_postgres_database, fresh_postgres_database
+from tests.conftest import require_postgres
+from tests.places import drop_postgres_database, postgres_database
 from tests.reliability.conftest import (
     FULL,
     command,
@@ -195,17 +196,15 @@ def scenarios(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     if request.param == "sqlite":
         base = str(where / "prepared.sqlite3")
     else:
-        server = request.getfixturevalue("postgres_server")
-        if server is None:
-            pytest.skip("PostgreSQL: no server (set BACKORDER_TEST_POSTGRES, or install Debian's postgresql)")
-        base = fresh_postgres_database(server)
+        server = require_postgres(request)
+        base = postgres_database(server)
     prepared = prepare(base, where, home, SIZES[request.param])
     for scenario in prepared:
         clean_run(scenario, where, home)
     yield request.param, where, home, prepared
     if server is not None:
         for scenario in prepared:
-            drop_postgres_database(server, scenario.prepared)
+            drop_postgres_database(scenario.prepared)
 
 
 def kill_once(scenario: Scenario, where: Path, home: Path, rng: random.Random, index: int) -> dict:

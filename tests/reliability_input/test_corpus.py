@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, Saved, copy_database
+from tests.cli.conftest import Cli, Saved, cli_on
+from tests.places import Place, Shelf, table_rows
 from tests.reliability_input.make_corpus import CORPUS
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
@@ -137,20 +137,6 @@ def kind_of(name: str) -> str:
     return name.split("-", 1)[0]
 
 
-def table_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table of the SQLite file DB, sorted (stronger than the exports:
-    it also sees product names, adjustments' reasons and the like)."""
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        tables = [t for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {
-            table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
-            for table in tables
-        }
-    finally:
-        connection.close()
-
-
 @dataclass(frozen=True)
 class State:
     exports: dict[str, str]
@@ -168,29 +154,28 @@ def state(cli: Cli) -> State:
     return State(cli.snapshot(), table_rows(cli.db))
 
 
-@pytest.fixture(scope="module")
-def outcomes(saved_world: Saved, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+@pytest.fixture
+def outcomes(place: Place, shelf: Shelf, saved_world: Saved) -> dict[str, Outcome]:
     """Every corpus file imported into one copy of the world (side by side), then the
     exports and tables compared once; if anything changed, every file again on its own
-    copy, so that each case reports what it did itself."""
-    where = tmp_path_factory.mktemp("corpus")
-    home = where / "home"
-    home.mkdir()
-    shared = Cli(cwd=where, db=where / "shared.sqlite3", home=home)
-    copy_database(saved_world.path, shared.db)
-    before = State(saved_world.snapshot, table_rows(saved_world.path))
-    names = sorted(EXPECTED)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        done = list(pool.map(lambda n: shared.run("import", kind_of(n), CORPUS_DIR / n), names))
-    after = state(shared)
-    if after == before:
-        return {n: Outcome(r, before, after) for n, r in zip(names, done, strict=True)}
-    result = {}
-    for index, name in enumerate(names):
-        own = Cli(cwd=where, db=where / f"case-{index}.sqlite3", home=home)
-        copy_database(saved_world.path, own.db)
-        result[name] = Outcome(own.run("import", kind_of(name), CORPUS_DIR / name), before, state(own))
-    return result
+    copy, so that each case reports what it did itself. Once per kind of database."""
+
+    def import_all(on: Place) -> dict[str, Outcome]:
+        shared = cli_on(on, on.copy(saved_world.db, "corpus"), on.folder / "corpus")
+        before = State(saved_world.snapshot, table_rows(saved_world.db))
+        names = sorted(EXPECTED)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            done = list(pool.map(lambda n: shared.run("import", kind_of(n), CORPUS_DIR / n), names))
+        after = state(shared)
+        if after == before:
+            return {n: Outcome(r, before, after) for n, r in zip(names, done, strict=True)}
+        result = {}
+        for name in names:
+            own = cli_on(on, on.copy(saved_world.db, "case"), on.folder / "corpus")
+            result[name] = Outcome(own.run("import", kind_of(name), CORPUS_DIR / name), before, state(own))
+        return result
+
+    return shelf.once(place.kind, "corpus", import_all)
 
 
 def test_corpus_files_are_what_make_corpus_writes() -> None:

@@ -23,8 +23,8 @@ from backorder_desktop.domain.errors import BadInput
 from backorder_desktop.files.imports import KINDS, import_file
 from backorder_desktop.store import database
 from backorder_desktop.store.schema import open_database
-from tests.cli.conftest import ORDERS_CSV, PRODUCTS_CSV, RECEIPTS_CSV, copy_database
-from tests.reliability_input.test_corpus import table_rows
+from tests.cli.conftest import ORDERS_CSV, PRODUCTS_CSV, RECEIPTS_CSV
+from tests.places import copy_database, table_rows
 
 FULL = os.environ.get("BACKORDER_FULL") == "1"
 EXAMPLES = 1000 if FULL else 100
@@ -179,7 +179,7 @@ def test_importers_succeed_or_say_where(template: Path, case: tuple[str, bytes])
         db = copy_database(template, where / "fuzz.sqlite3")
         source = where / f"{kind}-fuzz.csv"
         source.write_bytes(data)
-        before = table_rows(db)
+        before = table_rows(str(db))
         open_database(str(db))
         try:
             import_file(kind, source)
@@ -194,7 +194,7 @@ def test_importers_succeed_or_say_where(template: Path, case: tuple[str, bytes])
                 )
                 assert problem.message.strip(), f"problem without a message: {problem!r}"
             database.close()
-            after = table_rows(db)
+            after = table_rows(str(db))
             assert counts(after) == counts(before)
             assert after == before, "BadInput, yet the database changed"
         finally:

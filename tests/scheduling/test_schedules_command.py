@@ -8,21 +8,17 @@ zone (TZ), so next runs can be checked against the planner in a zone with daylig
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import sqlite3
 import subprocess
-import sys
 from datetime import UTC, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from backorder_desktop.scheduling import plan
+from tests.cli.conftest import Cli, build, cli_on
+from tests.places import Place, Shelf, table_rows
 
-PROGRAM = str(Path(sys.executable).parent / "backorder-desktop")
 ZONE = "America/New_York"
 NY = ZoneInfo(ZONE)
 KEYS = ["code", "name", "on", "every", "unit", "days", "start", "end", "next_run", "last_run"]
@@ -43,39 +39,25 @@ SET_15 = [
 RULE_15 = plan.Rule(True, 15, "minutes", frozenset({0, 2}), time(8, 0), time(17, 0))
 
 
-def program(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["TZ"] = ZONE
-    env["BACKORDER_DESKTOP_HOME"] = str(db.parent / "home")
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env.pop("PYTHONWARNINGS", None)
-    return subprocess.run(
-        [PROGRAM, "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=db.parent,
-        env=env,
-        check=False,
-    )
+def program(db: Cli, *args: str) -> subprocess.CompletedProcess[str]:
+    return db.run(*args)
 
 
-def ok(db: Path, *args: str) -> str:
+def ok(db: Cli, *args: str) -> str:
     done = program(db, *args)
     assert done.returncode == 0, f"{args} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
 
-def shown(db: Path) -> list[dict[str, object]]:
+def shown(db: Cli) -> list[dict[str, object]]:
     data = json.loads(ok(db, "schedules", "--format", "json"))
     assert isinstance(data, list)
     return data
 
 
-def saved_rows(db: Path) -> list[tuple[object, ...]]:
-    """The schedule table as stored, read without the program (saved_at included)."""
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT * FROM schedule ORDER BY code").fetchall()
+def saved_rows(db: Cli) -> list[tuple[object, ...]]:
+    """The schedule table as stored, read without the program (saved_at included), by code."""
+    return table_rows(db.db)["schedule"]
 
 
 def table_line(stdout: str, code: int) -> str:
@@ -95,34 +77,31 @@ def expected_next(rule: plan.Rule, before: datetime, after: datetime) -> set[str
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    (tmp_path / "home").mkdir()
-    return tmp_path / "schedules.sqlite3"
-
-
-@pytest.fixture(scope="module")
-def primary_on_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the Primary schedule set to every 15 minutes, Mon and Wed, 08:00–17:00."""
-    where = tmp_path_factory.mktemp("primary-on")
-    (where / "home").mkdir()
-    path = where / "base.sqlite3"
-    ok(path, "schedules", "set", "7792", *SET_15)
-    return path
+def db(place: Place) -> Cli:
+    """The program, in the New York zone, on a new database."""
+    cli = cli_on(place, place.new("schedules"))
+    cli.env["TZ"] = ZONE
+    return cli
 
 
 @pytest.fixture
-def primary_on(primary_on_db: Path, db: Path) -> Path:
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(f"{primary_on_db}{suffix}")
-        if part.exists():
-            shutil.copyfile(part, f"{db}{suffix}")
-    return db
+def primary_on(place: Place, shelf: Shelf) -> Cli:
+    """A database with the Primary schedule set to every 15 minutes, Mon and Wed, 08:00–17:00."""
+
+    def set_15(builder: Cli) -> None:
+        builder.env["TZ"] = ZONE
+        builder.ok("schedules", "set", "7792", *SET_15)
+
+    saved = shelf.once(place.kind, "primary on", lambda on: build(on, "primary-on", set_15))
+    cli = cli_on(place, place.copy(saved.db, "schedules"))
+    cli.env["TZ"] = ZONE
+    return cli
 
 
 # --- showing -----------------------------------------------------------------------------------------
 
 
-def test_schedules_shows_both_schedules_off_with_no_next_or_last_run(db: Path) -> None:
+def test_schedules_shows_both_schedules_off_with_no_next_or_last_run(db: Cli) -> None:
     out = ok(db, "schedules")
     header = out.splitlines()[0]
     assert "next run" in header and "last run" in header
@@ -136,7 +115,7 @@ def test_schedules_shows_both_schedules_off_with_no_next_or_last_run(db: Path) -
         assert " - " in line  # no next run while off
 
 
-def test_schedules_shows_the_next_run_and_the_last_run(db: Path) -> None:
+def test_schedules_shows_the_next_run_and_the_last_run(db: Cli) -> None:
     record = ok(db, "run", "primary")  # backorder management is off: a skipped run, still the last run
     started = re.search(r"^started_at: (\S+)$", record, re.MULTILINE)
     assert started, record
@@ -152,7 +131,7 @@ def test_schedules_shows_the_next_run_and_the_last_run(db: Path) -> None:
     assert secondary.rstrip().endswith("never")
 
 
-def test_schedules_json_has_exactly_the_spec_keys(db: Path) -> None:
+def test_schedules_json_has_exactly_the_spec_keys(db: Cli) -> None:
     data = shown(db)
     assert [item["code"] for item in data] == [7792, 8050]
     for item in data:
@@ -179,7 +158,7 @@ def test_schedules_json_has_exactly_the_spec_keys(db: Path) -> None:
     assert (secondary["days"], secondary["start"]) == (["mon", "tue", "wed", "thu", "fri"], "18:00")
 
 
-def test_schedules_json_gives_next_and_last_run_as_local_iso_times(db: Path) -> None:
+def test_schedules_json_gives_next_and_last_run_as_local_iso_times(db: Cli) -> None:
     ok(db, "run", "secondary")
     ok(db, "schedules", "set", "8050", "--on")
     before = datetime.now(UTC)
@@ -197,7 +176,7 @@ def test_schedules_json_gives_next_and_last_run_as_local_iso_times(db: Path) -> 
 # --- setting ---------------------------------------------------------------------------------------------
 
 
-def test_schedules_set_saves_the_change_and_shows_it(db: Path) -> None:
+def test_schedules_set_saves_the_change_and_shows_it(db: Cli) -> None:
     before = datetime.now(UTC)
     out = ok(db, "schedules", "set", "7792", *SET_15)
     after = datetime.now(UTC)
@@ -222,14 +201,14 @@ def test_schedules_set_saves_the_change_and_shows_it(db: Path) -> None:
     assert stored[-1] is not None, "saved_at not set"
 
 
-def test_schedules_set_json_and_turning_off_again(primary_on: Path) -> None:
+def test_schedules_set_json_and_turning_off_again(primary_on: Cli) -> None:
     data = json.loads(ok(primary_on, "schedules", "set", "7792", "--off", "--format", "json"))
     assert [list(item) for item in data] == [KEYS, KEYS]
     assert data[0]["on"] is False and data[0]["next_run"] is None
     assert data[0]["every"] == 15  # the other fields are kept
 
 
-def test_schedules_set_changes_only_what_is_given(primary_on: Path) -> None:
+def test_schedules_set_changes_only_what_is_given(primary_on: Cli) -> None:
     ok(primary_on, "schedules", "set", "7792", "--every", "20")
     primary = shown(primary_on)[0]
     assert (primary["every"], primary["days"], primary["start"], primary["end"]) == (
@@ -275,7 +254,7 @@ def test_schedules_set_changes_only_what_is_given(primary_on: Path) -> None:
     ],
 )
 def test_a_refused_value_exits_2_naming_the_field_and_changes_nothing(
-    primary_on: Path, args: list[str], field: str
+    primary_on: Cli, args: list[str], field: str
 ) -> None:
     before = saved_rows(primary_on)
     done = program(primary_on, "schedules", "set", "7792", *args)
@@ -285,7 +264,7 @@ def test_a_refused_value_exits_2_naming_the_field_and_changes_nothing(
     assert saved_rows(primary_on) == before
 
 
-def test_an_unknown_schedule_code_exits_2(db: Path) -> None:
+def test_an_unknown_schedule_code_exits_2(db: Cli) -> None:
     done = program(db, "schedules", "set", "1234", "--on")
     assert done.returncode == 2
     assert "7792" in done.stderr

@@ -1,0 +1,169 @@
+"""Where a test keeps the databases the program runs on: SQLite files in a folder, or
+databases on one PostgreSQL server. The same test runs on either, since the program
+takes both as `--db` (a file path or a `postgresql://` URL)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar, cast
+
+import pytest
+
+KINDS = ("sqlite", "postgresql")
+T = TypeVar("T")
+
+
+def is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a SQLite database file (and any WAL beside it) to TARGET."""
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{source}{suffix}")
+        if part.exists():
+            shutil.copyfile(part, f"{target}{suffix}")
+    return target
+
+
+def _admin(url: str) -> str:
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
+def _name(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+def postgres_database(server: str, template: str | None = None) -> str:
+    """A new database on SERVER (a copy of TEMPLATE's, when given); returns its URL.
+
+    A program that has just exited may still be leaving the template for a moment,
+    and PostgreSQL refuses to copy a database someone is connected to: so try again
+    for a few seconds before giving up."""
+    import psycopg
+
+    name = f"bo_{uuid.uuid4().hex[:12]}"
+    statement = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{_name(template)}"' if template else "")
+    deadline = time.monotonic() + 10
+    with psycopg.connect(_admin(server), autocommit=True) as admin:
+        while True:
+            try:
+                admin.execute(statement)
+                break
+            except psycopg.errors.ObjectInUse:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_postgres_database(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_admin(url), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
+
+
+@dataclass
+class Place:
+    """Databases of one kind for one test (or one session): made here, dropped by discard()."""
+
+    kind: str
+    folder: Path
+    server: str | None = None
+    made: list[str] = field(default_factory=list)
+
+    def new(self, name: str) -> str:
+        """The `--db` value of a new, empty database (the program creates its tables)."""
+        if self.kind == "sqlite":
+            return str(self._file(name))
+        assert self.server
+        url = postgres_database(self.server)
+        self.made.append(url)
+        return url
+
+    def copy(self, source: str, name: str) -> str:
+        """The `--db` value of a private copy of SOURCE (made by a Place of the same kind)."""
+        if self.kind == "sqlite":
+            return str(copy_database(Path(source), self._file(name)))
+        assert self.server
+        url = postgres_database(self.server, template=source)
+        self.made.append(url)
+        return url
+
+    def discard(self) -> None:
+        """Drop the PostgreSQL databases made here (files go with their folder)."""
+        while self.made:
+            drop_postgres_database(self.made.pop())
+
+    def _file(self, name: str) -> Path:
+        path = self.folder / f"{name}.sqlite3"
+        if path.exists():
+            path = self.folder / f"{name}-{uuid.uuid4().hex[:8]}.sqlite3"
+        return path
+
+
+def table_rows(db: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of DB, sorted: stronger than the exports, as it also
+    sees product names, adjustments' reasons and the like."""
+    if is_postgres(db):
+        import psycopg
+
+        with psycopg.connect(db) as connection:
+            tables = [
+                t
+                for (t,) in connection.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                )
+            ]
+            return {
+                table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+                for table in tables
+            }
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = [t for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+            for table in tables
+        }
+    finally:
+        connection.close()
+
+
+class Shelf:
+    """What tests build once per session and kind of database (saved databases, the
+    outcomes of batches of refused commands), kept until the session ends."""
+
+    def __init__(self, folders: Callable[[str], Path], server: Callable[[], str]) -> None:
+        self._folders = folders
+        self._server = server
+        self._places: dict[str, Place] = {}
+        self._kept: dict[tuple[str, str], object] = {}
+
+    def place(self, kind: str) -> Place:
+        if kind not in self._places:
+            server = self._server() if kind == "postgresql" else None
+            self._places[kind] = Place(kind, self._folders(f"shelf-{kind}"), server)
+        return self._places[kind]
+
+    def once(self, kind: str, what: str, make: Callable[[Place], T]) -> T:
+        """MAKE(place) the first time WHAT is asked for on KIND; what it made ever after."""
+        key = (kind, what)
+        if key not in self._kept:
+            self._kept[key] = make(self.place(kind))
+        return cast(T, self._kept[key])
+
+    def discard(self) -> None:
+        for place in self._places.values():
+            place.discard()
+
+
+# For a test that is about SQLite files only (the `place` fixture runs every other on both).
+sqlite_only = pytest.mark.parametrize("place", ["sqlite"], indirect=True)
