@@ -6,7 +6,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,15 +40,38 @@ def is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+class _Postgres(peewee.PostgresqlDatabase):
+    """PostgreSQL whose connections come back with the server.
+
+    When the server goes away, the driver marks each thread's connection broken and
+    the statement that found out fails (inside a transaction, the whole transaction
+    fails: nothing is retried behind anyone's back). Before the next statement outside
+    a transaction, a broken connection is dropped, so that statement opens a new one
+    and works as soon as the server is back.
+    """
+
+    def cursor(self, named_cursor: Any = None) -> Any:
+        if not self.is_closed() and not self.in_transaction() and not self.is_connection_usable():
+            log.warning("the connection to %s was lost; connecting again", self.database)
+            broken = self.connection()
+            self.dispose()
+            with suppress(Exception):
+                broken.close()
+        return super().cursor(named_cursor)
+
+
 def connect(target: str) -> peewee.Database:
     """Point the proxy at TARGET (a file path or a postgresql:// URL) and connect."""
     if db.obj is not None:
         close()
     database: peewee.Database
     if is_postgres(target):
-        from playhouse.db_url import connect as connect_url
+        from playhouse.db_url import parse
 
-        database = connect_url(target)
+        settings = parse(target)
+        if not settings.get("database"):
+            raise DatabaseProblem(f"{target}: the URL names no database (postgresql://user@host/dbname)")
+        database = _Postgres(**settings)
     else:
         path = Path(target)
         if not path.parent.exists():

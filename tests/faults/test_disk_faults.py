@@ -3,18 +3,16 @@ program works again once the fault ends. Both need root here (a small tmpfs, an 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-CLI = Path(sys.executable).parent / "backorder-desktop"
+from tests.faults.conftest import needs_root
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a tmpfs mount or chattr")
+CLI = Path(sys.executable).parent / "backorder-desktop"
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -23,22 +21,6 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def exports(db: Path) -> list[str]:
     return [cli(db, "export", kind).stdout for kind in ("shipments", "backorders", "stock", "runs")]
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 MB file system of its own (filled up by the test)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small file system here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 @needs_root

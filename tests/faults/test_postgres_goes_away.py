@@ -3,8 +3,6 @@ nothing half-written, and the same run then gives the result of one clean run.""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -12,35 +10,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.faults.conftest import server_control
+
 CLI = Path(sys.executable).parent / "backorder-desktop"
-PORT = "54339"  # a server of its own: stopping it must not disturb the other tests
-
-
-def _server(action: str, data: Path) -> None:
-    bin_dir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    command = [*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", action]
-    if action == "start":
-        command += ["-l", str(data / "server.log"), "-o", f"-p {PORT} -k /tmp -c listen_addresses=127.0.0.1"]
-    subprocess.run(command, check=True, capture_output=True, timeout=60)
-
-
-@pytest.fixture
-def own_server(tmp_path: Path):
-    if not list(Path("/usr/lib/postgresql").glob("*/bin")) or (
-        os.geteuid() == 0 and not shutil.which("runuser")
-    ):
-        pytest.skip("PostgreSQL: Debian's binaries are not installed")
-    data = Path(f"/tmp/backorder-pg-{PORT}")
-    env = {**os.environ, "BACKORDER_PG_PORT": PORT, "BACKORDER_PG_DATA": str(data)}
-    started = subprocess.run(
-        ["bash", str(ROOT / ".ci" / "postgres.sh")], env=env, capture_output=True, text=True, timeout=180
-    )
-    if started.returncode != 0:
-        pytest.skip(f"PostgreSQL: could not start a server of its own: {started.stderr}")
-    yield started.stdout.strip().splitlines()[-1], data
-    _server("stop", data)
 
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -70,9 +42,9 @@ def test_a_server_that_goes_away_mid_run_loses_nothing_and_the_run_recovers(own_
     )
     time.sleep(1.0)
     still_running = run.poll() is None
-    _server("stop", data)  # the server goes away, immediately
+    server_control("stop", data)  # the server goes away, immediately
     _out, errors = run.communicate(timeout=120)
-    _server("start", data)  # and comes back
+    server_control("start", data)  # and comes back
 
     if still_running:
         assert run.returncode == 1, errors
@@ -87,3 +59,38 @@ def test_a_server_that_goes_away_mid_run_loses_nothing_and_the_run_recovers(own_
         "one clean run fills everything the receipt covers"
     )
     assert still_running, "the run finished before the server went away: make the data set bigger"
+
+
+def test_a_program_that_stays_open_reconnects_when_the_server_is_back(own_server) -> None:
+    """The window and its scheduler keep their connections for hours: a server restart must
+    cost one clear failure per connection, not the program."""
+    import psycopg
+
+    from backorder_desktop.domain import preferences
+    from backorder_desktop.store import database
+    from backorder_desktop.store.database import DatabaseProblem, explain, query
+    from backorder_desktop.store.schema import open_database
+
+    server, data = own_server
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS stays_open WITH (FORCE)")
+        admin.execute("CREATE DATABASE stays_open")
+    url = server.rsplit("/", 1)[0] + "/stays_open"
+    open_database(url)
+    try:
+        assert query("SELECT COUNT(*) FROM schedule") == [(2,)]
+        server_control("stop", data)
+        with pytest.raises(Exception) as failed:
+            query("SELECT COUNT(*) FROM schedule")
+        assert "cannot be reached" in str(explain(failed.value, url))
+        with pytest.raises(Exception) as failed:
+            preferences.save(backorders_enabled=True)
+        assert "cannot be reached" in str(explain(failed.value, url))
+        assert isinstance(explain(failed.value, url), DatabaseProblem)
+        server_control("start", data)
+        # The same connection object, without opening the database again.
+        assert query("SELECT COUNT(*) FROM schedule") == [(2,)]
+        preferences.save(backorders_enabled=True)
+        assert preferences.load().backorders_enabled
+    finally:
+        database.close()

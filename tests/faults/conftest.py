@@ -1,0 +1,60 @@
+"""Faults for the tests of several folders: a PostgreSQL server of its own that can be
+stopped and started again, a small file system to fill, and root for what needs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT = "54339"  # a server of its own: stopping it must not disturb the other tests
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a tmpfs mount or chattr")
+
+
+def server_control(action: str, data: Path) -> None:
+    bin_dir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    command = [*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", action]
+    if action == "start":
+        command += ["-l", str(data / "server.log"), "-o", f"-p {PORT} -k /tmp -c listen_addresses=127.0.0.1"]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MB file system of its own (filled up by the test)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@pytest.fixture
+def own_server() -> Iterator[tuple[str, Path]]:
+    """(URL of its admin database, data folder) of a PostgreSQL server on PORT, stopped after."""
+    if not list(Path("/usr/lib/postgresql").glob("*/bin")) or (
+        os.geteuid() == 0 and not shutil.which("runuser")
+    ):
+        pytest.skip("PostgreSQL: Debian's binaries are not installed")
+    data = Path(f"/tmp/backorder-pg-{PORT}")
+    env = {**os.environ, "BACKORDER_PG_PORT": PORT, "BACKORDER_PG_DATA": str(data)}
+    started = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "postgres.sh")], env=env, capture_output=True, text=True, timeout=180
+    )
+    if started.returncode != 0:
+        pytest.skip(f"PostgreSQL: could not start a server of its own: {started.stderr}")
+    yield started.stdout.strip().splitlines()[-1], data
+    server_control("stop", data)
