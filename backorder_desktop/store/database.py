@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -43,21 +43,39 @@ def is_postgres(target: str) -> bool:
 class _Postgres(peewee.PostgresqlDatabase):
     """PostgreSQL whose connections come back with the server.
 
-    When the server goes away, the driver marks each thread's connection broken and
-    the statement that found out fails (inside a transaction, the whole transaction
-    fails: nothing is retried behind anyone's back). Before the next statement outside
-    a transaction, a broken connection is dropped, so that statement opens a new one
-    and works as soon as the server is back.
+    When the server goes away, every open connection breaks. A statement outside a
+    transaction (a read, or the BEGIN of a transaction) that finds its connection
+    broken connects again and runs once more: nothing of it had happened. Inside a
+    transaction nothing is retried behind anyone's back: the transaction fails, and
+    the next statement outside one starts on a new connection.
     """
 
     def cursor(self, named_cursor: Any = None) -> Any:
         if not self.is_closed() and not self.in_transaction() and not self.is_connection_usable():
-            log.warning("the connection to %s was lost; connecting again", self.database)
-            broken = self.connection()
-            self.dispose()
-            with suppress(Exception):
-                broken.close()
+            self._drop_broken()
         return super().cursor(named_cursor)
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        return self._once_more(lambda: super(_Postgres, self).execute_sql(sql, params))
+
+    def begin(self, isolation_level: Any = None) -> None:
+        self._once_more(lambda: super(_Postgres, self).begin(isolation_level))
+
+    def _once_more(self, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except (peewee.OperationalError, peewee.InterfaceError):
+            if self.in_transaction() or self.is_closed() or self.is_connection_usable():
+                raise
+            self._drop_broken()
+            return action()
+
+    def _drop_broken(self) -> None:
+        log.warning("the connection to %s was lost; connecting again", self.database)
+        broken = self.connection()
+        self.dispose()
+        with suppress(Exception):
+            broken.close()
 
 
 def connect(target: str) -> peewee.Database:

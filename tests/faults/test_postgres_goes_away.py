@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,10 @@ def test_a_program_that_stays_open_reconnects_when_the_server_is_back(own_server
         admin.execute("CREATE DATABASE stays_open")
     url = server.rsplit("/", 1)[0] + "/stays_open"
     open_database(url)
+    other = ThreadPoolExecutor(max_workers=1)  # a worker thread with its own connection
     try:
         assert query("SELECT COUNT(*) FROM schedule") == [(2,)]
+        assert other.submit(query, "SELECT COUNT(*) FROM schedule").result() == [(2,)]
         server_control("stop", data)
         with pytest.raises(Exception) as failed:
             query("SELECT COUNT(*) FROM schedule")
@@ -88,9 +91,13 @@ def test_a_program_that_stays_open_reconnects_when_the_server_is_back(own_server
         assert "cannot be reached" in str(explain(failed.value, url))
         assert isinstance(explain(failed.value, url), DatabaseProblem)
         server_control("start", data)
-        # The same connection object, without opening the database again.
+        # Without opening the database again: this thread's broken connection is replaced, and
+        # the other thread's, which never saw the server go, reconnects on its first statement.
+        assert other.submit(query, "SELECT COUNT(*) FROM schedule").result() == [(2,)]
         assert query("SELECT COUNT(*) FROM schedule") == [(2,)]
         preferences.save(backorders_enabled=True)
         assert preferences.load().backorders_enabled
     finally:
+        other.submit(database.close).result()
+        other.shutdown()
         database.close()
