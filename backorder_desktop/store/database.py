@@ -156,6 +156,10 @@ def write() -> Iterator[None]:
         cause: BaseException | None = error
         while cause is not None and "no transaction is active" in str(cause):
             cause = cause.__context__
+        if "readonly" in str(cause) and not db.in_transaction():
+            # A file SQLite could only open for reading stays so for this connection: the next
+            # write opens it again, and succeeds once the file is writable.
+            close()
         if cause is not None and cause is not error:
             raise cause from None
         raise

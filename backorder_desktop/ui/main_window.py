@@ -318,22 +318,36 @@ class MainWindow(QMainWindow):
             self.switch_database(target)
 
     def switch_database(self, target: str) -> None:
+        """Open TARGET in place of the open database, in the background (a run in progress is
+        waited for, an older file is upgraded); if TARGET cannot be opened, say why and go on
+        with the open one."""
         from backorder_desktop.store.schema import open_database
 
-        self.engine.stop()
-        try:
-            open_database(target)
-        except Exception as error:
-            self.show_error(error, "")
-            open_database(self.target)
-        else:
-            self.target = target
-            self.setWindowTitle(f"Backorder Desktop — {target}")
-        self.engine = Engine(
-            listener=self.bridge.listener(), tz=self.engine.tz, run=isolated_runner(self.target)
-        )
-        self.engine.start()
-        self.load_all()
+        previous, engine = self.target, self.engine
+        self.say(f"Opening {target}…")
+
+        def switch() -> None:
+            engine.stop()
+            try:
+                open_database(target)
+            except Exception:
+                open_database(previous)
+                raise
+
+        def carry_on(error: BaseException | None = None, report: str = "") -> None:
+            if error is None:
+                self.target = target
+                self.setWindowTitle(f"Backorder Desktop — {target}")
+                self.say(f"Opened {target}.")
+            else:
+                self.show_error(error, report)
+            self.engine = Engine(
+                listener=self.bridge.listener(), tz=engine.tz, run=isolated_runner(self.target)
+            )
+            self.engine.start()
+            self.load_all()
+
+        in_background(switch, lambda _nothing: carry_on(), carry_on, serial=True)
 
     # -- tools ------------------------------------------------------------------------------
 
