@@ -8,6 +8,7 @@ from datetime import datetime
 
 from backorder_desktop.domain import clock, ledger
 from backorder_desktop.domain.errors import BadInput, Problem
+from backorder_desktop.domain.limits import quantity_problem, text_problem
 from backorder_desktop.domain.products import by_sku, chunks
 from backorder_desktop.store.database import executemany, query, write
 
@@ -43,7 +44,14 @@ class ReturnInput:
     where: str = ""
 
 
+def _add(problems: list[Problem], problem: Problem | None) -> None:
+    if problem is not None:
+        problems.append(problem)
+
+
 def _known_sku(sku: str, where: str, catalogue: dict) -> Problem | None:
+    if not sku.strip():
+        return Problem(where, "sku", "the SKU is empty")
     if sku not in catalogue:
         return Problem(where, "sku", f"unknown SKU {sku!r}")
     return None
@@ -60,6 +68,7 @@ def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_o
             where = receipt.where or f"receipt {receipt.number}"
             if not receipt.number.strip():
                 problems.append(Problem(where, "receipt", "the receipt number is empty"))
+            _add(problems, text_problem(where, "receipt", receipt.number))
             if receipt.number in seen:
                 problems.append(Problem(where, "receipt", f"receipt {receipt.number!r} repeats"))
             seen.add(receipt.number)
@@ -80,6 +89,7 @@ def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_o
                     problems.append(
                         Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}")
                     )
+                _add(problems, quantity_problem(line_where, "qty", line.qty))
         numbers = [r.number for r in receipts]
         first_where = {r.number: r.where for r in reversed(receipts)}
         for part in chunks(numbers):
@@ -131,8 +141,10 @@ def adjust(
                 continue
             if adj.qty == 0:
                 problems.append(Problem(where, "qty", "an adjustment of 0 changes nothing"))
+            _add(problems, quantity_problem(where, "qty", adj.qty))
             if not adj.reason.strip():
                 problems.append(Problem(where, "reason", "give a reason (count correction, damage, ...)"))
+            _add(problems, text_problem(where, "reason", adj.reason))
             on_hand[adj.sku] += adj.qty
             if on_hand[adj.sku] < 0:
                 problems.append(
@@ -183,6 +195,9 @@ def record_returns(
                 continue
             if ret.qty < 1:
                 problems.append(Problem(where, "qty", f"must be a positive whole number, not {ret.qty}"))
+                continue
+            if too_large := quantity_problem(where, "qty", ret.qty):
+                problems.append(too_large)
                 continue
             key = (orders[ret.order][0], catalogue[ret.sku].id)
             left = returnable.get(key, 0)

@@ -97,7 +97,7 @@ def problems_with(rule: Rule, where: str = "schedule") -> list[Problem]:
             Problem(
                 where,
                 "every",
-                f"run every must be 1 to {MAX_EVERY[rule.unit]} {rule.unit}, not {rule.every}",
+                f"must be 1 to {MAX_EVERY[rule.unit]} {rule.unit}, not {rule.every}",
             )
         )
     if rule.enabled and not rule.days:

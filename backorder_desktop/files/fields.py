@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-MAX_TEXT = 255
-MAX_QUANTITY = 1_000_000_000
+from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
+
 _WHOLE = re.compile(r"^[0-9]+$")
 _SIGNED = re.compile(r"^[+-]?[0-9]+$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")

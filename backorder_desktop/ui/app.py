@@ -70,6 +70,6 @@ def run_window(argv: list[str] | None = None) -> int:
     window.show()
     engine.start()
     status = app.exec()
-    engine.stop()
+    window.engine.stop()  # the engine of the database open at the end (File › Open may change it)
     wait_for_background()
     return int(status)

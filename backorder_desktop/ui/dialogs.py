@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from backorder_desktop.domain import inventory
 from backorder_desktop.domain.errors import BadInput, Problem
-from backorder_desktop.files.fields import MAX_QUANTITY
-from backorder_desktop.ui.widgets import label_for, named
+from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
+from backorder_desktop.ui.errors import plain_message
+from backorder_desktop.ui.widgets import INVALID, label_for, named
 from backorder_desktop.ui.workers import in_background
 
 
@@ -51,9 +52,16 @@ class _Form(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         self.result_text = ""
+        # The domain's name of each field (as in its problems), and the control and label for it.
+        self.fields: dict[str, tuple[str, QWidget]] = {}
 
-    def add(self, label: str, widget: QWidget) -> Any:
+    def add(self, label: str, widget: QWidget, *fields: str) -> Any:
+        """A row LABEL: WIDGET; problems with any of FIELDS are shown against it."""
+        if isinstance(widget, QLineEdit):
+            widget.setMaxLength(MAX_TEXT)
         self.form.addRow(label_for(label, widget), widget)
+        for field in fields:
+            self.fields[field] = (label.split(" (")[0].rstrip(":"), widget)
         return widget
 
     def step(self) -> Callable[[], str]:
@@ -76,14 +84,24 @@ class _Form(QDialog):
         self.accept()
 
     def _refused(self, error: BaseException, _report: str) -> None:
-        """The dialog stays open with the reason, nothing was saved."""
+        """The dialog stays open, saying what to correct where; nothing was saved."""
         self.buttons.setEnabled(True)
-        if isinstance(error, BadInput):
-            self.error.setText(
-                "\n".join(f"{p.field}: {p.message}" if p.field else p.message for p in error.problems)
-            )
-        else:
-            self.error.setText(f"Not saved: {error}")
+        for _label, widget in self.fields.values():
+            widget.setStyleSheet("")
+        if not isinstance(error, BadInput):
+            self.error.setText(f"Not saved: {plain_message(error)}")
+            return
+        lines = []
+        for problem in error.problems:
+            label, widget = self.fields.get(problem.field, (problem.field, self.error))
+            if widget is not self.error:
+                widget.setStyleSheet(INVALID)
+            place = f", {problem.where}" if problem.where.startswith("line ") else ""
+            lines.append(f"{label}{place}: {problem.message}")
+        self.error.setText("\n".join(lines))
+
+
+LINE_FORM = "write a SKU and a positive whole quantity, like 'NW-001 24'"
 
 
 def _quantity(low: int = 1) -> QSpinBox:
@@ -97,10 +115,14 @@ class ReceiveDialog(_Form):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Receive incoming shipment", parent)
-        self.number: QLineEdit = self.add("Receipt number:", QLineEdit())
-        self.received_at: QDateTimeEdit = self.add("Received at:", QDateTimeEdit(QDateTime.currentDateTime()))
+        self.number: QLineEdit = self.add("Receipt number:", QLineEdit(), "receipt")
+        self.received_at: QDateTimeEdit = self.add(
+            "Received at:", QDateTimeEdit(QDateTime.currentDateTime()), "received_at"
+        )
         self.received_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.lines: QPlainTextEdit = self.add("Lines (SKU quantity, one a line):", QPlainTextEdit())
+        self.lines: QPlainTextEdit = self.add(
+            "Lines (SKU quantity, one a line):", QPlainTextEdit(), "lines", "sku", "qty"
+        )
         self.lines.setPlaceholderText("NW-001 24\nNW-002 12")
 
     def step(self) -> Callable[[], str]:
@@ -110,12 +132,16 @@ class ReceiveDialog(_Form):
             if not text.strip():
                 continue
             parts = text.split()
-            if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) < 1:
-                problems.append(f"line {n}: write a SKU and a positive whole quantity, like 'NW-001 24'")
+            if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()) or int(parts[1]) < 1:
+                problems.append(
+                    Problem(
+                        f"line {n}", "lines", "write a SKU and a positive whole quantity, like 'NW-001 24'"
+                    )
+                )
                 continue
             lines.append(inventory.ReceiptLineInput(parts[0], int(parts[1]), f"line {n}"))
         if problems:
-            raise BadInput([Problem("receipt", "lines", p) for p in problems])
+            raise BadInput(problems)
         received: datetime = self.received_at.dateTime().toPython()  # type: ignore[assignment]
         receipt = inventory.ReceiptInput(
             self.number.text().strip(), received.replace(second=0, microsecond=0), lines, "receipt"
@@ -126,9 +152,9 @@ class ReceiveDialog(_Form):
 class AdjustDialog(_Form):
     def __init__(self, sku: str = "", parent: QWidget | None = None) -> None:
         super().__init__("Record inventory adjustment", parent)
-        self.sku: QLineEdit = self.add("SKU:", QLineEdit(sku))
-        self.qty: QSpinBox = self.add("Quantity (+/-):", _quantity(-MAX_QUANTITY))
-        self.reason: QLineEdit = self.add("Reason:", QLineEdit())
+        self.sku: QLineEdit = self.add("SKU:", QLineEdit(sku), "sku")
+        self.qty: QSpinBox = self.add("Quantity (+/-):", _quantity(-MAX_QUANTITY), "qty")
+        self.reason: QLineEdit = self.add("Reason:", QLineEdit(), "reason")
         self.reason.setPlaceholderText("count correction, damage, …")
 
     def step(self) -> Callable[[], str]:
@@ -141,9 +167,9 @@ class AdjustDialog(_Form):
 class ReturnDialog(_Form):
     def __init__(self, sku: str = "", parent: QWidget | None = None) -> None:
         super().__init__("Record customer return", parent)
-        self.order: QLineEdit = self.add("Order:", QLineEdit())
-        self.sku: QLineEdit = self.add("SKU:", QLineEdit(sku))
-        self.qty: QSpinBox = self.add("Quantity:", _quantity())
+        self.order: QLineEdit = self.add("Order:", QLineEdit(), "order")
+        self.sku: QLineEdit = self.add("SKU:", QLineEdit(sku), "sku")
+        self.qty: QSpinBox = self.add("Quantity:", _quantity(), "qty")
 
     def step(self) -> Callable[[], str]:
         item = inventory.ReturnInput(

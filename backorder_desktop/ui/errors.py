@@ -64,6 +64,16 @@ def describe(error: BaseException, target: str = "database") -> str | None:
     return None
 
 
+def plain_message(error: BaseException) -> str:
+    """What to tell the person in a dialog that stays open: the plain message of ERROR, or for
+    a bug a short line (its report goes to the log)."""
+    plain = describe(error)
+    if plain is None:
+        log.error("unexpected error", exc_info=error)
+        return f"an unexpected error ({type(error).__name__}); the details are in the log file"
+    return plain
+
+
 class _Relay(QObject):
     """Carries an error from any thread to the window's thread."""
 

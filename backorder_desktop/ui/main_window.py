@@ -393,6 +393,7 @@ class MainWindow(QMainWindow):
             self.reporter.report(error, report or f"{type(error).__name__}: {error}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._new_timer.stop()  # a closed window asks the database nothing more
         saved = settings()
         saved.setValue("window/geometry", self.saveGeometry())
         if self.tabs.currentIndex() == 2:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
@@ -25,14 +26,32 @@ from PySide6.QtWidgets import (
 )
 
 from backorder_desktop.domain import schedules
-from backorder_desktop.domain.errors import BadInput
+from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
+from backorder_desktop.ui.errors import plain_message
 from backorder_desktop.ui.format import when
-from backorder_desktop.ui.widgets import button, label_for, named
+from backorder_desktop.ui.widgets import INVALID, button, label_for, named
 from backorder_desktop.ui.workers import in_background
 
-INVALID = "border: 2px solid #c0392b;"
+# The editor's label of each field of a schedule, for its messages.
+LABELS = {
+    "enabled": "Schedule on",
+    "every": "Run every",
+    "unit": "Unit",
+    "days": "On days",
+    "start": "Start",
+    "end": "End",
+}
+
+
+def said(problem: Problem) -> str:
+    """PROBLEM as the editor says it: the label of the control, then what is wrong."""
+    return f"{LABELS.get(problem.field, problem.field)}: {problem.message}"
+
+
+log = logging.getLogger(__name__)
+
 COLUMNS = ("On", "Code", "Name", "Schedule", "Next run", "Last run", "Last outcome")
 
 
@@ -62,6 +81,9 @@ class ScheduleTab(QWidget):
         grid.addWidget(self.enabled, 0, 0, 1, 4)
         self.every = QSpinBox()
         self.every.setRange(-9999, 9999)  # out-of-range values are refused with a message, not clamped
+        # A typed number is one change when typing ends (Enter, Tab, leaving the box), not one per
+        # key: typing 1441 must not save 14 and 144 on the way.
+        self.every.setKeyboardTracking(False)
         self.unit = QComboBox()
         for unit in plan.UNITS:
             self.unit.addItem(unit, unit)
@@ -104,21 +126,35 @@ class ScheduleTab(QWidget):
         layout.addWidget(self.editor)
         layout.addStretch()
 
-        self.enabled.toggled.connect(lambda on: self._save("enabled", enabled=on))
-        self.every.valueChanged.connect(lambda n: self._save("every", every=n))
-        self.unit.currentIndexChanged.connect(lambda _i: self._save("unit", unit=self.unit.currentData()))
+        # Every change saves what the editor shows, all of it: what a person sees is what is saved.
+        self.enabled.toggled.connect(lambda _on: self._save("enabled"))
+        self.every.valueChanged.connect(lambda _n: self._save("every"))
+        self.unit.currentIndexChanged.connect(lambda _i: self._save("unit"))
         for box in self.days:
-            box.toggled.connect(lambda _on: self._save("days", days=self._days()))
-        self.start.timeChanged.connect(lambda t: self._save("start", start=time(t.hour(), t.minute())))
-        self.end.timeChanged.connect(lambda t: self._save("end", end=time(t.hour(), t.minute())))
+            box.toggled.connect(lambda _on: self._save("days"))
+        self.start.timeChanged.connect(lambda _t: self._save("start"))
+        self.end.timeChanged.connect(lambda _t: self._save("end"))
         self.run_now.clicked.connect(lambda: self.run_now_requested.emit(schedules.PROCESS_OF[self.code]))
         self._invalid = False
+        self._edits = 0  # changes made in the editor; a result only shows if it is the latest's
         self._fade = QTimer(self)
         self._fade.setSingleShot(True)
         self._fade.timeout.connect(lambda: self.message.setText("") if not self._invalid else None)
 
     def _days(self) -> frozenset[int]:
         return frozenset(i for i, box in enumerate(self.days) if box.isChecked())
+
+    def _shown(self) -> dict[str, Any]:
+        """The schedule as the editor shows it."""
+        start, end = self.start.time(), self.end.time()
+        return {
+            "enabled": self.enabled.isChecked(),
+            "every": self.every.value(),
+            "unit": self.unit.currentData(),
+            "days": self._days(),
+            "start": time(start.hour(), start.minute()),
+            "end": time(end.hour(), end.minute()),
+        }
 
     def load(self) -> None:
         """Read both schedules into the table and the selected one into the editor (no save fires)."""
@@ -200,20 +236,26 @@ class ScheduleTab(QWidget):
             self.message.setStyleSheet("color: #c0392b;")
             self.message.setText(message)
 
-    def _save(self, field: str, **change: Any) -> None:
+    def _save(self, field: str) -> None:
+        """FIELD was changed: save the schedule as the editor shows it, or say why not."""
         code = self.code
+        change = self._shown()
         row = self._current()
         if row is None:
             return
+        self._edits += 1
+        edit = self._edits
         # Refuse at once, where it was typed, without touching the database.
         problems = schedules.problems_with(replace(row.rule, **change), f"schedule {code}")
         if problems:
-            self._mark(
-                problems[0].field, "; ".join(f"{p.field}: {p.message}" for p in problems) + " — not saved."
-            )
+            self._mark(problems[0].field, "; ".join(map(said, problems)) + " — not saved.")
             return
 
         def done(saved: schedules.Schedule) -> None:
+            if edit != self._edits:
+                # A later change is on its way or was refused: its result speaks for the editor.
+                self.saved.emit(code)
+                return
             self._mark(None)
             self.message.setStyleSheet("color: #2e7d32;")
             self.message.setText(f"Saved at {datetime.now():%H:%M:%S}.")
@@ -222,11 +264,14 @@ class ScheduleTab(QWidget):
             self.saved.emit(code)
 
         def failed(error: BaseException, _report: str) -> None:
+            if edit != self._edits:
+                log.warning("schedule %s: an earlier change was not saved: %s", code, error)
+                return
             if isinstance(error, BadInput):
                 first = error.problems[0]
-                self._mark(first.field, f"{first.field}: {first.message} — not saved.")
+                self._mark(first.field, f"{said(first)} — not saved.")
             else:
-                self._mark(field, f"Not saved: {error}")
+                self._mark(field, f"Not saved: {plain_message(error)}")
 
         self.end.setEnabled((change.get("unit") or row.rule.unit) != "days")
         in_background(lambda: schedules.save(code, **change), done, failed, serial=True)

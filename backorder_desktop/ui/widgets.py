@@ -68,6 +68,10 @@ def confirm(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+# The border of a control whose value was refused.
+INVALID = "border: 2px solid #c0392b;"
+
+
 def tell(parent: QWidget, title: str, text: str, problem: bool = False) -> None:
     """A message the person acknowledges."""
     box = QMessageBox(

@@ -266,3 +266,26 @@ def test_every_change_to_on_hand_or_committed_is_one_ledger_row(products):
     committed = sum(r[3] for r in rows)
     assert stock("W")[:2] == (on_hand, committed) == (6, 0)
     assert_clean()
+
+
+def test_every_way_in_has_the_limits_of_a_file(products) -> None:
+    """A dialog (or any caller) cannot store what an import would refuse: quantities up to
+    1,000,000,000 and texts up to 255 characters; beyond, the field is named and nothing is kept."""
+    order("O-1", ("W", 2))
+    before = snapshot()
+    too_many = 10**20  # would not even fit the database's integers
+    attempts = [
+        (lambda: receive("R-9", W=too_many), "qty"),
+        (lambda: receive("R" * 256, W=1), "receipt"),
+        (lambda: adjust("W", too_many), "qty"),
+        (lambda: adjust("W", -too_many), "qty"),
+        (lambda: adjust("W", 1, reason="r" * 256), "reason"),
+        (lambda: give_back("O-1", "W", too_many), "qty"),
+        (lambda: adjust(" ", 1), "sku"),
+    ]
+    for attempt, field in attempts:
+        with pytest.raises(BadInput) as refused:
+            attempt()
+        assert field in {p.field for p in refused.value.problems}, refused.value.problems
+        assert snapshot() == before
+    assert receive("R-9", W=1_000_000_000) == 1_000_000_000

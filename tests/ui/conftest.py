@@ -72,8 +72,9 @@ def open_window(qtbot, target: str) -> Iterator[Callable[..., Built]]:
         return window, engine, bridge
 
     yield make
-    for _window, engine, _bridge in built:
+    for window, engine, _bridge in built:
         engine.stop()
+        window.engine.stop()  # another one, if the test opened another database
     settle()
     for window, _engine, _bridge in built:
         window.close()

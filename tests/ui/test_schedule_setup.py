@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QPushButton
 
 from backorder_desktop.domain import schedules
@@ -34,9 +34,11 @@ def select(tab, code: int) -> None:
 
 
 def type_every(qtbot, tab, text: str) -> None:
+    """Type TEXT over Run every and press Enter, as an administrator does."""
     tab.every.setFocus()
     tab.every.selectAll()
     qtbot.keyClicks(tab.every, text)
+    qtbot.keyClick(tab.every, Qt.Key.Key_Return)
 
 
 def expected_next_runs(rule: plan.Rule) -> set[str]:
@@ -194,3 +196,74 @@ def test_loading_a_schedule_does_not_save_it(qtbot, open_window, monkeypatch: py
     assert calls == [], f"loading saved: {calls}"
     assert db_rules() == before
     assert tab.message.text() == ""
+
+
+def test_schedule_editor_refuses_every_value_that_cannot_be_right(qtbot, window):
+    """Beyond the simple cases: the limit of each unit, a unit change that makes Run every wrong,
+    text where a number goes, and switching on a schedule without days. Each refusal names the
+    control by its label, marks it, and leaves the saved schedule as it was."""
+    tab = open_schedule_setup(qtbot, window)
+    select(tab, PRIMARY)
+    click(qtbot, tab.enabled)
+    settle()
+
+    def refused(label: str, fragment: str, before: dict) -> None:
+        message = tab.message.text()
+        assert message.startswith(f"{label}: ") and fragment in message, message
+        assert message.endswith("— not saved."), message
+        assert db_rules() == before, f"saved although refused: {message}"
+
+    for unit, limit in (("minutes", 1440), ("hours", 168), ("days", 365)):
+        tab.unit.setCurrentIndex(tab.unit.findData(unit))
+        settle()
+        type_every(qtbot, tab, "1")
+        settle()
+        assert schedules.load(PRIMARY).rule.unit == unit
+        before = db_rules()
+        type_every(qtbot, tab, str(limit + 1))
+        settle()
+        refused("Run every", f"must be 1 to {limit} {unit}, not {limit + 1}", before)
+        assert tab.every.styleSheet(), f"Run every is not marked for {limit + 1} {unit}"
+        type_every(qtbot, tab, str(limit))
+        settle()
+        assert not tab.every.styleSheet()
+        assert schedules.load(PRIMARY).rule.every == limit
+
+    # 200 minutes is fine; the same 200 in hours is not, and the unit change is refused.
+    tab.unit.setCurrentIndex(tab.unit.findData("minutes"))
+    settle()
+    type_every(qtbot, tab, "200")
+    settle()
+    assert schedules.load(PRIMARY).rule == plan.Rule(
+        True, 200, "minutes", frozenset(range(5)), time(7), time(19)
+    )
+    before = db_rules()
+    tab.unit.setCurrentIndex(tab.unit.findData("hours"))
+    settle()
+    refused("Run every", "must be 1 to 168 hours, not 200", before)
+
+    # Letters, units and decimals cannot be typed where a number goes.
+    tab.load()
+    before = db_rules()
+    for typed in ("ten", "5 min", "1.5"):
+        type_every(qtbot, tab, typed)
+        settle()
+        assert tab.every.text().lstrip("-").isdigit() or tab.every.text() == "", tab.every.text()
+    type_every(qtbot, tab, "200")
+    settle()
+    assert db_rules()[PRIMARY][0] == before[PRIMARY][0], "the schedule is still every 200 minutes"
+
+    # Off, every day may be unticked; switching on without a day is refused.
+    click(qtbot, tab.enabled)
+    settle()
+    for box in tab.days:
+        if box.isChecked():
+            click(qtbot, box)
+            settle()
+    assert schedules.load(PRIMARY).rule.days == frozenset()
+    before = db_rules()
+    click(qtbot, tab.enabled)
+    settle()
+    refused("On days", "at least one day", before)
+    assert all(box.styleSheet() for box in tab.days)
+    assert schedules.load(PRIMARY).rule.enabled is False
