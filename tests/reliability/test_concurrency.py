@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import FULL, export_rows, needs_full, ok, report, run
+from tests.reliability.conftest import export_rows, needs_full, ok, report, run
 
 WORKERS = 4
 PRODUCTS = 30
@@ -117,7 +117,7 @@ def worker(world: World, number: int, rounds: int, seed: int) -> None:
             step()
 
 
-def campaign(target: str, tmp_path: Path, rounds: int, seed: int) -> None:
+def campaign(target: str, tmp_path: Path, rounds: int, seed: int, label: str) -> None:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     world = World(target, tmp_path, home)
@@ -159,7 +159,7 @@ def campaign(target: str, tmp_path: Path, rounds: int, seed: int) -> None:
     unknown = sorted({key for key in received if key not in world.ordered})
     backend = "postgresql" if target.startswith("postgres") else "sqlite"
     report(
-        f"concurrency {backend} {'full' if FULL else 'everyday'}",
+        f"concurrency {backend} {label}",
         {
             "backend": backend,
             "workers": WORKERS,
@@ -182,10 +182,10 @@ def campaign(target: str, tmp_path: Path, rounds: int, seed: int) -> None:
 
 
 def test_concurrency_everyday(target: str, tmp_path: Path) -> None:
-    campaign(target, tmp_path, rounds=3, seed=1)
+    campaign(target, tmp_path, rounds=3, seed=1, label="everyday")
 
 
 @needs_full
 @pytest.mark.timeout(3600)
 def test_concurrency_full(target: str, tmp_path: Path) -> None:
-    campaign(target, tmp_path, rounds=25, seed=2)
+    campaign(target, tmp_path, rounds=25, seed=2, label="full")

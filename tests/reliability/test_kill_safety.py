@@ -26,7 +26,6 @@ from bench import datasets
 from tests.conftest import require_postgres
 from tests.places import drop_postgres_database, postgres_database
 from tests.reliability.conftest import (
-    FULL,
     command,
     copy_target,
     discard,
@@ -289,7 +288,7 @@ def kill_once(
 KILLED = ("killed-committed", "killed-not-committed")
 
 
-def kill_campaign(scenarios, kills_per_command: int, seed: int) -> None:
+def kill_campaign(scenarios, kills_per_command: int, seed: int, label: str) -> None:
     """Until KILLS_PER_COMMAND trials of each command were real kills (the program still ran).
 
     A trial whose program finished before its kill still has its result checked, but does
@@ -321,7 +320,7 @@ def kill_campaign(scenarios, kills_per_command: int, seed: int) -> None:
     for item in summary.values():
         total.update({k: v for k, v in item.items() if not k.endswith("_s")})
     report(
-        f"kill-safety {backend} {'full' if FULL else 'everyday'}",
+        f"kill-safety {backend} {label}",
         {
             "backend": backend,
             "per_command": summary,
@@ -334,11 +333,11 @@ def kill_campaign(scenarios, kills_per_command: int, seed: int) -> None:
 
 def test_kill_safety_everyday(scenarios) -> None:
     backend = scenarios[0]
-    kill_campaign(scenarios, kills_per_command=2 if backend == "sqlite" else 1, seed=1)
+    kill_campaign(scenarios, kills_per_command=2 if backend == "sqlite" else 1, seed=1, label="everyday")
 
 
 @needs_full
 @pytest.mark.timeout(3600)
 def test_kill_safety_full(scenarios) -> None:
     backend = scenarios[0]
-    kill_campaign(scenarios, kills_per_command=70 if backend == "sqlite" else 12, seed=2)
+    kill_campaign(scenarios, kills_per_command=70 if backend == "sqlite" else 12, seed=2, label="full")
