@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from backorder_desktop.domain import inventory, schedules
+from backorder_desktop.ui.dialogs import ReceiveDialog
 from backorder_desktop.ui.errors import ErrorReporter, ReportDialog, describe
 from tests.ui.helpers import click_row, settle
 
@@ -36,6 +38,7 @@ CONTROLS = (
     QSpinBox,
     QTimeEdit,
     QDateEdit,
+    QDialogButtonBox,
     QCheckBox,
     QAbstractItemView,
     QPlainTextEdit,
@@ -230,3 +233,19 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
         path = folder / f"{name}.png"
         assert window.grab().save(str(path)), path
         assert path.stat().st_size > 10_000
+
+    # A refused entry: the dialog says what to correct, by label, and marks the control.
+    window.tabs.setCurrentIndex(4)
+    dialog = ReceiveDialog(window.inventory)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.number.setText("PO-7781")
+    dialog.lines.setPlainText("NW-001 24\nNO-SUCH 5\nNW-004 99999999999999999999")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    settle()
+    assert dialog.isVisible() and "Lines, line 2: unknown SKU 'NO-SUCH'" in dialog.error.text()
+    dialog.adjustSize()
+    QApplication.processEvents()
+    path = folder / "receive-refused.png"
+    assert dialog.grab().save(str(path)), path
+    dialog.close()
