@@ -104,6 +104,11 @@ class _Form(QDialog):
 LINE_FORM = "write a SKU and a positive whole quantity, like 'NW-001 24'"
 
 
+def _line_order(problem: Problem) -> int:
+    """Problems of the receipt first, then by line."""
+    return int(problem.where[5:]) if problem.where.startswith("line ") else 0
+
+
 def _quantity(low: int = 1) -> QSpinBox:
     box = QSpinBox()
     box.setRange(low, MAX_QUANTITY)
@@ -132,21 +137,38 @@ class ReceiveDialog(_Form):
             if not text.strip():
                 continue
             parts = text.split()
-            if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()) or int(parts[1]) < 1:
+            if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()):
+                problems.append(Problem(f"line {n}", "lines", LINE_FORM))
+                continue
+            if len(parts[1].lstrip("0")) > len(str(MAX_QUANTITY)):  # int() of 5,000 digits fails
+                too_many = f"{parts[1][:12]}…" if len(parts[1]) > 12 else parts[1]
                 problems.append(
-                    Problem(
-                        f"line {n}", "lines", "write a SKU and a positive whole quantity, like 'NW-001 24'"
-                    )
+                    Problem(f"line {n}", "qty", f"{too_many} is too large (at most {MAX_QUANTITY:,})")
                 )
                 continue
+            if int(parts[1]) < 1:
+                problems.append(Problem(f"line {n}", "lines", LINE_FORM))
+                continue
             lines.append(inventory.ReceiptLineInput(parts[0], int(parts[1]), f"line {n}"))
-        if problems:
-            raise BadInput(problems)
         received: datetime = self.received_at.dateTime().toPython()  # type: ignore[assignment]
         receipt = inventory.ReceiptInput(
             self.number.text().strip(), received.replace(second=0, microsecond=0), lines, "receipt"
         )
-        return lambda: f"Received {inventory.receive([receipt]):,} units on {receipt.number}."
+
+        def receive() -> str:
+            if not problems:
+                return f"Received {inventory.receive([receipt]):,} units on {receipt.number}."
+            # Lines that cannot be read are refused; what the database says of the others and
+            # of the number is told at the same time, so that one correction is enough.
+            found = list(problems)
+            if lines:
+                try:
+                    inventory.receive([receipt], check_only=True)
+                except BadInput as refused:
+                    found += refused.problems
+            raise BadInput(sorted(found, key=_line_order))
+
+        return receive
 
 
 class AdjustDialog(_Form):

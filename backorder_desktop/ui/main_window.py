@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSignalBlocker, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -43,6 +43,10 @@ from backorder_desktop.ui.widgets import named, tell
 from backorder_desktop.ui.workers import in_background
 
 log = logging.getLogger(__name__)
+
+
+# How long opening another database waits for a run in progress to end.
+SWITCH_WAIT_SECONDS = 600.0
 
 
 def settings() -> QSettings:
@@ -146,6 +150,7 @@ class MainWindow(QMainWindow):
             lambda reason: self.scheduler_state.setText(f"Scheduler: paused ({reason})")
         )
         self.bridge.resumed.connect(lambda: self.scheduler_state.setText("Scheduler: running"))
+        self._switching = False  # File › Open is opening another database
         self._new_timer = QTimer(self)
         self._new_timer.timeout.connect(self._count_new)
         self._new_timer.start(30_000)
@@ -157,7 +162,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 720)
-        seen = saved.value(f"seen/{self.target}")
+        self._load_seen()
+
+    def _load_seen(self) -> None:
+        """The newest shipment the person saw on the Shipments tab of this database."""
+        seen = settings().value(f"seen/{self.target}")
         self.shipments.seen_id = int(seen) if seen is not None else browse.newest_shipment_id()
 
     # -- loading ----------------------------------------------------------------------------
@@ -249,7 +258,7 @@ class MainWindow(QMainWindow):
         self.backorders.refresh()
         self.inventory.refresh()
         self.run_log.refresh()
-        self.schedule_setup.load()
+        self.schedule_setup.load(keep_edits=True)
         self._count_new()
 
     def _schedules_changed(self, next_runs: dict[str, datetime | None]) -> None:
@@ -260,7 +269,7 @@ class MainWindow(QMainWindow):
         self.next_runs.setText("Next runs — " + ", ".join(parts))
         if not self.engine.paused:
             self.scheduler_state.setText("Scheduler: running")
-        self.schedule_setup.load()
+        self.schedule_setup.load(keep_edits=True)
 
     # -- files ------------------------------------------------------------------------------
 
@@ -318,16 +327,27 @@ class MainWindow(QMainWindow):
             self.switch_database(target)
 
     def switch_database(self, target: str) -> None:
-        """Open TARGET in place of the open database, in the background (a run in progress is
-        waited for, an older file is upgraded); if TARGET cannot be opened, say why and go on
-        with the open one."""
+        """Open TARGET in place of the open database, in the background; if TARGET cannot be
+        opened, say why and go on with the open one.
+
+        Until it is done the window takes no input and asks the database nothing: a run in
+        progress is waited for, reads under way finish first, an older file is upgraded.
+        """
+        if self._switching:
+            self.say("Still opening the previous choice; try again in a moment.")
+            return
         from backorder_desktop.store.schema import open_database
 
         previous, engine = self.target, self.engine
-        self.say(f"Opening {target}…")
+        self._switching = True
+        self._new_timer.stop()
+        for part in (self.tabs, self.menuBar()):
+            part.setEnabled(False)
+        self.say(f"Opening {target}… (waiting for a run in progress, if any)")
 
         def switch() -> None:
-            engine.stop()
+            engine.stop(timeout=SWITCH_WAIT_SECONDS)
+            QThreadPool.globalInstance().waitForDone(int(SWITCH_WAIT_SECONDS * 1000))
             try:
                 open_database(target)
             except Exception:
@@ -335,9 +355,13 @@ class MainWindow(QMainWindow):
                 raise
 
         def carry_on(error: BaseException | None = None, report: str = "") -> None:
+            self._switching = False
+            for part in (self.tabs, self.menuBar()):
+                part.setEnabled(True)
             if error is None:
                 self.target = target
                 self.setWindowTitle(f"Backorder Desktop — {target}")
+                self._load_seen()
                 self.say(f"Opened {target}.")
             else:
                 self.show_error(error, report)
@@ -345,6 +369,7 @@ class MainWindow(QMainWindow):
                 listener=self.bridge.listener(), tz=engine.tz, run=isolated_runner(self.target)
             )
             self.engine.start()
+            self._new_timer.start()
             self.load_all()
 
         in_background(switch, lambda _nothing: carry_on(), carry_on, serial=True)

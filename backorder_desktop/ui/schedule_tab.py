@@ -51,6 +51,8 @@ def said(problem: Problem) -> str:
 
 
 log = logging.getLogger(__name__)
+# A pause in typing Run every this long saves the number typed so far.
+TYPING_PAUSE_MS = 800
 
 COLUMNS = ("On", "Code", "Name", "Schedule", "Next run", "Last run", "Last outcome")
 
@@ -81,9 +83,6 @@ class ScheduleTab(QWidget):
         grid.addWidget(self.enabled, 0, 0, 1, 4)
         self.every = QSpinBox()
         self.every.setRange(-9999, 9999)  # out-of-range values are refused with a message, not clamped
-        # A typed number is one change when typing ends (Enter, Tab, leaving the box), not one per
-        # key: typing 1441 must not save 14 and 144 on the way.
-        self.every.setKeyboardTracking(False)
         self.unit = QComboBox()
         for unit in plan.UNITS:
             self.unit.addItem(unit, unit)
@@ -128,7 +127,14 @@ class ScheduleTab(QWidget):
 
         # Every change saves what the editor shows, all of it: what a person sees is what is saved.
         self.enabled.toggled.connect(lambda _on: self._save("enabled"))
-        self.every.valueChanged.connect(lambda _n: self._save("every"))
+        # A typed number is one change, saved when typing pauses or ends (Enter, Tab, leaving
+        # the box), not one per key: typing 1441 must not save 14 and 144 on the way.
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(lambda: self._save("every"))
+        self.every.valueChanged.connect(lambda _n: self._typing.start())
+        self.every.editingFinished.connect(self._typed)
         self.unit.currentIndexChanged.connect(lambda _i: self._save("unit"))
         for box in self.days:
             box.toggled.connect(lambda _on: self._save("days"))
@@ -137,9 +143,21 @@ class ScheduleTab(QWidget):
         self.run_now.clicked.connect(lambda: self.run_now_requested.emit(schedules.PROCESS_OF[self.code]))
         self._invalid = False
         self._edits = 0  # changes made in the editor; a result only shows if it is the latest's
+        self._saving = 0  # saves on their way to the database
         self._fade = QTimer(self)
         self._fade.setSingleShot(True)
         self._fade.timeout.connect(lambda: self.message.setText("") if not self._invalid else None)
+
+    def _typed(self) -> None:
+        """Typing in Run every ended: save now what waits for the pause."""
+        if self._typing.isActive():
+            self._typing.stop()
+            self._save("every")
+
+    def editing(self) -> bool:
+        """Whether the editor holds something of the person's that the database does not have
+        yet: a number being typed, a save on its way, or a refused value on screen."""
+        return self._typing.isActive() or self._saving > 0 or self._invalid
 
     def _days(self) -> frozenset[int]:
         return frozenset(i for i, box in enumerate(self.days) if box.isChecked())
@@ -156,8 +174,10 @@ class ScheduleTab(QWidget):
             "end": time(end.hour(), end.minute()),
         }
 
-    def load(self) -> None:
-        """Read both schedules into the table and the selected one into the editor (no save fires)."""
+    def load(self, keep_edits: bool = False) -> None:
+        """Read both schedules into the table and the selected one into the editor (no save
+        fires). With KEEP_EDITS (a refresh the person did not ask for), an editor that holds
+        something of theirs (see editing()) is left as it is."""
         self.rows = schedules.load_all()
         now = utc_now()
         tz = plan.local_zone()
@@ -179,7 +199,8 @@ class ScheduleTab(QWidget):
                     self.table.setItem(r, c, QTableWidgetItem(value))
                 if row.code == self.code:
                     self.table.selectRow(r)
-        self._fill_editor()
+        if not (keep_edits and self.editing()):
+            self._fill_editor()
 
     def _current(self) -> schedules.Schedule | None:
         return next((row for row in self.rows if row.code == self.code), None)
@@ -252,6 +273,7 @@ class ScheduleTab(QWidget):
             return
 
         def done(saved: schedules.Schedule) -> None:
+            self._saving -= 1
             if edit != self._edits:
                 # A later change is on its way or was refused: its result speaks for the editor.
                 self.saved.emit(code)
@@ -264,6 +286,7 @@ class ScheduleTab(QWidget):
             self.saved.emit(code)
 
         def failed(error: BaseException, _report: str) -> None:
+            self._saving -= 1
             if edit != self._edits:
                 log.warning("schedule %s: an earlier change was not saved: %s", code, error)
                 return
@@ -274,4 +297,5 @@ class ScheduleTab(QWidget):
                 self._mark(field, f"Not saved: {plain_message(error)}")
 
         self.end.setEnabled((change.get("unit") or row.rule.unit) != "days")
+        self._saving += 1
         in_background(lambda: schedules.save(code, **change), done, failed, serial=True)

@@ -246,3 +246,25 @@ def test_a_postgresql_server_that_goes_away_says_so_and_the_window_carries_on_wh
     assert not messages()
     assert status_saved(shipment) == "shipped" and status_shown(window, shipment) == "Shipped"
     assert check().ok
+
+
+def test_opening_another_database_takes_no_input_until_done_and_one_choice_at_a_time(
+    qtbot, demo_app, db_path: Path, tmp_path: Path
+) -> None:
+    window, first_engine, _bridge = demo_app
+    first_engine.start()
+    other = tmp_path / "other.sqlite3"
+    assert subprocess.run([CLI, "--db", other, "demo"], capture_output=True).returncode == 0
+
+    window.switch_database(str(other))
+    assert not window.tabs.isEnabled() and not window.menuBar().isEnabled(), "input while switching"
+    window.switch_database(str(db_path))  # a second choice while the first is still opening
+    assert "Still opening" in window.statusBar().currentMessage()
+    settle()
+
+    assert window.target == str(other) and str(other) in window.windowTitle()
+    assert window.tabs.isEnabled() and window.menuBar().isEnabled()
+    assert window.inventory.model.rowCount() == 77
+    assert not first_engine._thread.is_alive(), "the first database's scheduler still runs"
+    assert window.engine is not first_engine and window.engine._thread.is_alive()
+    assert database.db.obj.database == str(other), "the window reads another database than it names"

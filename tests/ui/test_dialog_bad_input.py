@@ -91,6 +91,7 @@ def test_receive_dialog_refuses_every_kind_of_bad_line_and_number(qtbot, demo_ap
         ("three words", "PO-X1", "NW-001 5 boxes", "Lines, line 1", "positive whole quantity"),
         ("enormous", "PO-X1", "NW-001 99999999999999999999", "Lines, line 1", "too large"),
         ("just too many", "PO-X1", f"NW-001 {MAX_QUANTITY + 1}", "Lines, line 1", "too large"),
+        ("five thousand digits", "PO-X1", "NW-001 " + "9" * 5_000, "Lines, line 1", "too large"),
         ("unknown SKU", "PO-X1", "NW-001 5\nNO-SUCH 5", "Lines, line 2", "unknown SKU 'NO-SUCH'"),
         ("SKU in lower case", "PO-X1", "nw-001 5", "Lines, line 1", "unknown SKU 'nw-001'"),
         ("same SKU twice", "PO-X1", "NW-001 5\nNW-001 3", "Lines, line 2", "repeats"),

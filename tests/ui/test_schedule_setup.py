@@ -267,3 +267,51 @@ def test_schedule_editor_refuses_every_value_that_cannot_be_right(qtbot, window)
     refused("On days", "at least one day", before)
     assert all(box.styleSheet() for box in tab.days)
     assert schedules.load(PRIMARY).rule.enabled is False
+
+
+def test_a_number_typed_into_run_every_is_saved_once_when_typing_pauses(qtbot, window, monkeypatch):
+    """Every change saves by itself, and a typed number is one change: saved when typing
+    pauses, without Enter, and never digit by digit on the way."""
+    tab = open_schedule_setup(qtbot, window)
+    select(tab, PRIMARY)
+    saved_every: list[int] = []
+    real_save = schedules.save
+
+    def recording_save(code, **change):
+        saved_every.append(change["every"])
+        return real_save(code, **change)
+
+    monkeypatch.setattr(schedules, "save", recording_save)
+    tab.every.setFocus()
+    tab.every.selectAll()
+    qtbot.keyClicks(tab.every, "45")  # and the administrator stops typing: no Enter
+    qtbot.waitUntil(lambda: schedules.load(PRIMARY).rule.every == 45, timeout=5_000)
+    settle()
+    assert saved_every == [45]
+    assert tab.message.text().startswith("Saved at ")
+
+    before = db_rules()
+    tab.every.selectAll()
+    qtbot.keyClicks(tab.every, "1441")
+    qtbot.waitUntil(lambda: tab.message.text().endswith("— not saved."), timeout=5_000)
+    settle()
+    assert saved_every == [45], "14 and 144 were saved on the way to 1441"
+    assert db_rules() == before
+
+    # A refresh nobody asked for (the scheduler reports) leaves the refused value on screen.
+    window._schedules_changed(window.engine.next_runs())
+    assert tab.every.value() == 1441 and tab.every.styleSheet()
+    assert tab.message.text().startswith("Run every: ")
+
+
+def test_a_late_result_of_an_earlier_save_does_not_hide_a_refusal(qtbot, window):
+    tab = open_schedule_setup(qtbot, window)
+    select(tab, PRIMARY)
+    click(qtbot, tab.days[SAT])  # saved in the background...
+    type_every(qtbot, tab, "1441")  # ...while this is refused at once
+    settle()
+    assert tab.message.text() == "Run every: must be 1 to 1440 minutes, not 1441 — not saved."
+    assert tab.every.value() == 1441 and tab.every.styleSheet()
+    assert tab.days[SAT].isChecked()
+    saved = schedules.load(PRIMARY).rule
+    assert SAT in saved.days and saved.every == 30, "the day was saved, the refused number not"
