@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from backorder_desktop.domain import clock, ledger, shipments
 from backorder_desktop.domain.errors import BadInput, Problem
+from backorder_desktop.domain.limits import quantity_problem, text_problem
 from backorder_desktop.domain.products import by_sku, chunks, unknown_or_discontinued
 from backorder_desktop.store.database import executemany, query, reserve_ids, write
 
@@ -55,8 +56,10 @@ def shape_problems(orders: list[OrderInput]) -> list[Problem]:
         elif order.number in seen:
             problems.append(Problem(where, "order", f"order {order.number!r} repeats {seen[order.number]}"))
         seen.setdefault(order.number, where)
+        problems += filter(None, [text_problem(where, "order", order.number)])
         if not order.customer.strip():
             problems.append(Problem(where, "customer", "the customer is empty"))
+        problems += filter(None, [text_problem(where, "customer", order.customer)])
         if not 1 <= order.priority <= 9:
             problems.append(Problem(where, "priority", f"must be 1 to 9, not {order.priority}"))
         lines_seen: set[int] = set()
@@ -75,6 +78,14 @@ def shape_problems(orders: list[OrderInput]) -> list[Problem]:
                 problems.append(
                     Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}")
                 )
+            problems += filter(
+                None,
+                [
+                    quantity_problem(line_where, "line", line.line),
+                    quantity_problem(line_where, "qty", line.qty),
+                    text_problem(line_where, "sku", line.sku),
+                ],
+            )
     return problems
 
 

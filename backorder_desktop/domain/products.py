@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from backorder_desktop.domain.errors import BadInput, Problem
+from backorder_desktop.domain.limits import text_problem
 from backorder_desktop.store.database import executemany, query, write
 
 CHUNK = 500
@@ -85,10 +86,15 @@ def save_products(products: list[ProductInput]) -> tuple[int, int]:
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}
     for item in products:
-        if item.sku in first_seen:
+        if not item.sku.strip():
+            problems.append(Problem(item.where, "sku", "the SKU is empty"))
+        elif item.sku in first_seen:
             problems.append(Problem(item.where, "sku", f"{item.sku!r} repeats {first_seen[item.sku]}"))
         else:
             first_seen[item.sku] = item.where
+        problems += filter(
+            None, [text_problem(item.where, "sku", item.sku), text_problem(item.where, "name", item.name)]
+        )
     if problems:
         raise BadInput(problems)
     with write():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -43,39 +44,62 @@ def is_postgres(target: str) -> bool:
 class _Postgres(peewee.PostgresqlDatabase):
     """PostgreSQL whose connections come back with the server.
 
-    When the server goes away, every open connection breaks. A statement outside a
-    transaction (a read, or the BEGIN of a transaction) that finds its connection
-    broken connects again and runs once more: nothing of it had happened. Inside a
-    transaction nothing is retried behind anyone's back: the transaction fails, and
-    the next statement outside one starts on a new connection.
+    When the server goes away, every open connection breaks. A read outside a
+    transaction (a SELECT, or the BEGIN of a transaction) that finds its connection
+    lost connects again and runs once more: nothing of it had happened. Nothing else is
+    retried behind anyone's back: a transaction whose connection is lost fails (its
+    ROLLBACK just drops the connection, its COMMIT is refused), and the next statement
+    starts on a new connection. A connection that is merely in a failed transaction (a
+    unique violation, say) is not lost: it is rolled back as usual.
     """
 
     def cursor(self, named_cursor: Any = None) -> Any:
-        if not self.is_closed() and not self.in_transaction() and not self.is_connection_usable():
-            self._drop_broken()
+        if not self.is_closed() and not self.in_transaction() and self._lost():
+            self._drop_lost()
         return super().cursor(named_cursor)
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
-        return self._once_more(lambda: super(_Postgres, self).execute_sql(sql, params))
+        run = lambda: super(_Postgres, self).execute_sql(sql, params)  # noqa: E731
+        return self._once_more(run) if _READ.match(sql) else run()
 
     def begin(self, isolation_level: Any = None) -> None:
         self._once_more(lambda: super(_Postgres, self).begin(isolation_level))
+
+    def commit(self) -> None:
+        if not self.is_closed() and self._lost():
+            raise peewee.OperationalError("the connection to the server was lost; nothing was saved")
+        super().commit()
+
+    def rollback(self) -> None:
+        if not self.is_closed() and self._lost():
+            self._drop_lost()  # the server ended the transaction with the connection
+            return
+        super().rollback()
+
+    def _lost(self) -> bool:
+        """Whether this thread's connection is closed or broken (the driver knows after a failure)."""
+        connection = self.connection()
+        return bool(getattr(connection, "closed", False) or getattr(connection, "broken", False))
 
     def _once_more(self, action: Callable[[], Any]) -> Any:
         try:
             return action()
         except (peewee.OperationalError, peewee.InterfaceError):
-            if self.in_transaction() or self.is_closed() or self.is_connection_usable():
+            if self.in_transaction() or self.is_closed() or not self._lost():
                 raise
-            self._drop_broken()
+            self._drop_lost()
             return action()
 
-    def _drop_broken(self) -> None:
+    def _drop_lost(self) -> None:
         log.warning("the connection to %s was lost; connecting again", self.database)
-        broken = self.connection()
+        lost = self.connection()
         self.dispose()
         with suppress(Exception):
-            broken.close()
+            lost.close()
+
+
+# Statements safe to run again after a lost connection: reads.
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 
 def connect(target: str) -> peewee.Database:

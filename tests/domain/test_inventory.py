@@ -282,6 +282,11 @@ def test_every_way_in_has_the_limits_of_a_file(products) -> None:
         (lambda: adjust("W", 1, reason="r" * 256), "reason"),
         (lambda: give_back("O-1", "W", too_many), "qty"),
         (lambda: adjust(" ", 1), "sku"),
+        (lambda: order("O-2", ("W", too_many)), "qty"),
+        (lambda: order("O" * 256, ("W", 1)), "order"),
+        (lambda: order("O-2", ("W", 1), customer="C" * 256), "customer"),
+        (lambda: catalogue("S" * 256), "sku"),
+        (lambda: catalogue(""), "sku"),
     ]
     for attempt, field in attempts:
         with pytest.raises(BadInput) as refused:
