@@ -68,3 +68,32 @@ def test_a_read_only_database_is_a_clear_message_and_stays_intact(tmp_path: Path
     assert exports(db) == before
     assert cli(db, "prefs", "--disable").returncode == 0  # writable again: it works
     assert cli(db, "check").returncode == 0
+
+
+@needs_root
+@pytest.mark.skipif(not shutil.which("chattr"), reason="needs chattr")
+def test_a_program_that_stays_open_writes_again_once_the_file_is_writable(tmp_path: Path) -> None:
+    """SQLite opens a file it may not write for reading only, and that connection stays so:
+    the window keeps its connections, so the next write must open the file again."""
+    import peewee
+
+    from backorder_desktop.domain import preferences
+    from backorder_desktop.store import database
+    from backorder_desktop.store.schema import open_database
+
+    db = tmp_path / "shop.sqlite3"
+    assert cli(db, "demo").returncode == 0
+    if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+        pytest.skip("this file system does not support immutable files")
+    try:
+        open_database(str(db))
+        assert preferences.load().backorders_enabled, "it can be read"
+        with pytest.raises(peewee.OperationalError, match="readonly"):
+            preferences.save(backorders_enabled=False)
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], capture_output=True)
+    try:
+        preferences.save(backorders_enabled=False)  # the same thread, without opening it again
+        assert not preferences.load().backorders_enabled
+    finally:
+        database.close()

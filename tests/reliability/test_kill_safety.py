@@ -331,6 +331,7 @@ def kill_campaign(scenarios, kills_per_command: int, seed: int, label: str) -> N
     )
 
 
+@pytest.mark.timeout(900)  # the prepared databases and their clean runs are built in setup
 def test_kill_safety_everyday(scenarios) -> None:
     backend = scenarios[0]
     kill_campaign(scenarios, kills_per_command=2 if backend == "sqlite" else 1, seed=1, label="everyday")
