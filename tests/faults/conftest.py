@@ -7,9 +7,12 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
+
+from tests.places import drop_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = "54339"  # a server of its own: stopping it must not disturb the other tests
@@ -42,6 +45,24 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
+def write_big_orders(path: Path, lines: int = 40_000) -> Path:
+    """An orders file of LINES one-line orders, big enough to need more than a full disk has."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("order,customer,ordered_at,priority,ship_complete,line,sku,qty\n")
+        for n in range(lines):
+            out.write(
+                f"F{n:06d},Big Buyer With A Long Company Name Ltd,2026-11-24T09:00:00,5,false,1,NW-002,1\n"
+            )
+    return path
+
+
+def fill_up(disk: Path) -> Path:
+    """Fill DISK but for 300 KB (a little room for the database); delete the file returned to free it."""
+    filler = disk / "filler"
+    filler.write_bytes(b"\0" * max(0, shutil.disk_usage(disk).free - 300_000))
+    return filler
+
+
 @pytest.fixture
 def own_server() -> Iterator[tuple[str, Path]]:
     """(URL of its admin database, data folder) of a PostgreSQL server on PORT, stopped after."""
@@ -56,5 +77,13 @@ def own_server() -> Iterator[tuple[str, Path]]:
     )
     if started.returncode != 0:
         pytest.skip(f"PostgreSQL: could not start a server of its own: {started.stderr}")
-    yield started.stdout.strip().splitlines()[-1], data
+    admin = started.stdout.strip().splitlines()[-1]
+    yield admin, data
+    with suppress(Exception):  # the databases the test made (the data folder is kept for next time)
+        import psycopg
+
+        with psycopg.connect(admin, autocommit=True) as connection:
+            names = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bo\\_%'")
+            for (name,) in names.fetchall():
+                drop_postgres_database(admin.rsplit("/", 1)[0] + f"/{name}")
     server_control("stop", data)

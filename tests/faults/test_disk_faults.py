@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import needs_root
+from tests.faults.conftest import fill_up, needs_root, write_big_orders
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
 
@@ -28,16 +28,8 @@ def test_a_full_disk_is_a_clear_message_and_nothing_is_half_written(small_disk: 
     db = small_disk / "shop.sqlite3"
     assert cli(db, "demo").returncode == 0
     before = exports(db)
-    big = tmp_path / "orders.csv"
-    with big.open("w", encoding="utf-8") as out:
-        out.write("order,customer,ordered_at,priority,ship_complete,line,sku,qty\n")
-        for n in range(40_000):
-            out.write(
-                f"F{n:06d},Big Buyer With A Long Company Name Ltd,2026-11-24T09:00:00,5,false,1,NW-002,1\n"
-            )
-    filler = small_disk / "filler"
-    free = shutil.disk_usage(small_disk).free
-    filler.write_bytes(b"\0" * max(0, free - 300_000))  # leave the database a little room only
+    big = write_big_orders(tmp_path / "orders.csv")
+    filler = fill_up(small_disk)
 
     refused = cli(db, "import", "orders", str(big))
     assert refused.returncode == 1, refused.stderr

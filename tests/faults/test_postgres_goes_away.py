@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.conftest import server_control
+from tests.places import postgres_database
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
 
@@ -21,17 +22,12 @@ def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_server_that_goes_away_mid_run_loses_nothing_and_the_run_recovers(own_server) -> None:
-    import psycopg
-
     from backorder_desktop.store import database
     from backorder_desktop.store.schema import open_database
     from bench import datasets
 
     server, data = own_server
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS goes_away WITH (FORCE)")
-        admin.execute("CREATE DATABASE goes_away")
-    url = server.rsplit("/", 1)[0] + "/goes_away"
+    url = postgres_database(server)
     open_database(url)
     datasets.waiting_orders(60_000, 2_000, 20_000)
     datasets.receive_everything(2_000)
@@ -65,18 +61,13 @@ def test_a_server_that_goes_away_mid_run_loses_nothing_and_the_run_recovers(own_
 def test_a_program_that_stays_open_reconnects_when_the_server_is_back(own_server) -> None:
     """The window and its scheduler keep their connections for hours: a server restart must
     cost one clear failure per connection, not the program."""
-    import psycopg
-
     from backorder_desktop.domain import preferences
     from backorder_desktop.store import database
     from backorder_desktop.store.database import DatabaseProblem, explain, query
     from backorder_desktop.store.schema import open_database
 
     server, data = own_server
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS stays_open WITH (FORCE)")
-        admin.execute("CREATE DATABASE stays_open")
-    url = server.rsplit("/", 1)[0] + "/stays_open"
+    url = postgres_database(server)
     open_database(url)
     other = ThreadPoolExecutor(max_workers=1)  # a worker thread with its own connection
     try:

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
@@ -21,7 +20,15 @@ from backorder_desktop.domain.check import check
 from backorder_desktop.store import database
 from backorder_desktop.store.database import query
 from backorder_desktop.ui import shipments_tab
-from tests.faults.conftest import needs_root, own_server, server_control, small_disk
+from tests.faults.conftest import (
+    fill_up,
+    needs_root,
+    own_server,
+    server_control,
+    small_disk,
+    write_big_orders,
+)
+from tests.places import postgres_database
 from tests.ui.helpers import click, click_row, click_tab, settle
 
 __all__ = ["own_server", "small_disk"]  # fixtures shared with tests/faults
@@ -194,16 +201,9 @@ def test_a_full_disk_during_an_import_says_so_keeps_nothing_and_the_import_works
     assert subprocess.run([CLI, "--db", shop, "demo"], capture_output=True).returncode == 0
     open_from_menu(qtbot, window, monkeypatch, str(shop))
     assert window.target == str(shop)
-    big = tmp_path / "orders.csv"
-    with big.open("w", encoding="utf-8") as out:
-        out.write("order,customer,ordered_at,priority,ship_complete,line,sku,qty\n")
-        for n in range(40_000):
-            out.write(
-                f"F{n:06d},Big Buyer With A Long Company Name Ltd,2026-11-24T09:00:00,5,false,1,NW-002,1\n"
-            )
+    big = write_big_orders(tmp_path / "orders.csv")
     lines_before = query("SELECT COUNT(*) FROM order_line")[0][0]
-    filler = small_disk / "filler"
-    filler.write_bytes(b"\0" * max(0, shutil.disk_usage(small_disk).free - 300_000))
+    filler = fill_up(small_disk)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(big), ""))
 
     window.import_csv("orders")
@@ -223,10 +223,7 @@ def test_a_postgresql_server_that_goes_away_says_so_and_the_window_carries_on_wh
     own_server, qtbot, window, monkeypatch: pytest.MonkeyPatch, confirmed
 ) -> None:
     server, data = own_server
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS window_away WITH (FORCE)")
-        admin.execute("CREATE DATABASE window_away")
-    url = server.rsplit("/", 1)[0] + "/window_away"
+    url = postgres_database(server)
     assert subprocess.run([CLI, "--db", url, "demo"], capture_output=True).returncode == 0
     open_from_menu(qtbot, window, monkeypatch, url)
     assert window.target == url and window.inventory.model.rowCount() == 77
