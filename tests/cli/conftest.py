@@ -272,31 +272,42 @@ def build(place: Place, name: str, fill: Callable[[Cli], None], start: Saved | N
 
 
 def run_batch(
-    place: Place, where: Path, saved: Saved, commands: dict[str, list[str]], files: dict[str, str]
+    place: Place,
+    shelf: Shelf,
+    what: str,
+    saved: Saved,
+    commands: dict[str, list[str]],
+    files: dict[str, str] | None = None,
 ) -> dict[str, Outcome]:
-    """Run each of COMMANDS (expected to be refused) in WHERE on one copy of SAVED.
+    """Run each of COMMANDS (expected to be refused) on a copy of SAVED, once per session
+    and kind of database (WHAT names the batch).
 
     Four exports after every command would cost four programs per case; instead
     the exports are taken once after the whole batch. If they differ from SAVED's,
     some command changed the database: then every command is run again on its own
     copy with its own exports, so each case reports exactly what it did.
     """
-    where.mkdir(parents=True, exist_ok=True)
-    shared = cli_on(place, place.copy(saved.db, "shared"), where)
-    for name, text in files.items():
-        shared.write(name, text)
-    # Side by side: refused commands only read, and the busy timeout queues any writer.
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        done = list(pool.map(lambda argv: shared.run(*argv), commands.values()))
-    results = dict(zip(commands, done, strict=True))
-    after = shared.snapshot()
-    if after == saved.snapshot:
-        return {key: Outcome(result, saved.snapshot, after) for key, result in results.items()}
-    outcomes = {}
-    for key, argv in commands.items():
-        own = cli_on(place, place.copy(saved.db, "case"), where)
-        outcomes[key] = Outcome(own.run(*argv), saved.snapshot, own.snapshot())
-    return outcomes
+
+    def run_all(on: Place) -> dict[str, Outcome]:
+        where = on.folder / what.replace(" ", "-")
+        where.mkdir(parents=True, exist_ok=True)
+        shared = cli_on(on, on.copy(saved.db, "shared"), where)
+        for name, text in (files or {}).items():
+            shared.write(name, text)
+        # Side by side: refused commands only read, and the busy timeout queues any writer.
+        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+            done = list(pool.map(lambda argv: shared.run(*argv), commands.values()))
+        results = dict(zip(commands, done, strict=True))
+        after = shared.snapshot()
+        if after == saved.snapshot:
+            return {key: Outcome(result, saved.snapshot, after) for key, result in results.items()}
+        outcomes = {}
+        for key, argv in commands.items():
+            own = cli_on(on, on.copy(saved.db, "case"), where)
+            outcomes[key] = Outcome(own.run(*argv), saved.snapshot, own.snapshot())
+        return outcomes
+
+    return shelf.once(place.kind, what, run_all)
 
 
 def assert_unchanged(outcome: Outcome, what: str) -> None:

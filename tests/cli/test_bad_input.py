@@ -329,16 +329,13 @@ def assert_refused_unchanged(cli: Cli, before: dict[str, str], *args: str) -> st
 @pytest.fixture
 def imported(place: Place, shelf: Shelf, saved_world: Saved) -> dict[str, Outcome]:
     """Every bad file of CASES imported into the small world (see run_batch)."""
-    return shelf.once(
-        place.kind,
+    return run_batch(
+        place,
+        shelf,
         "bad imports",
-        lambda on: run_batch(
-            on,
-            on.folder / "bad-imports",
-            saved_world,
-            {case.id: ["import", case.kind, case.name] for case in CASES},
-            {case.name: case.text for case in CASES},
-        ),
+        saved_world,
+        {case.id: ["import", case.kind, case.name] for case in CASES},
+        {case.name: case.text for case in CASES},
     )
 
 
@@ -455,16 +452,13 @@ BAD_USAGE = [
 
 @pytest.fixture
 def misused(place: Place, shelf: Shelf, saved_world: Saved) -> dict[str, Outcome]:
-    return shelf.once(
-        place.kind,
+    return run_batch(
+        place,
+        shelf,
         "bad usage",
-        lambda on: run_batch(
-            on,
-            on.folder / "bad-usage",
-            saved_world,
-            {" ".join(argv): argv for argv in BAD_USAGE},
-            {"x.csv": "sku,name\nX-1,Thing\n"},
-        ),
+        saved_world,
+        {" ".join(argv): argv for argv in BAD_USAGE},
+        {"x.csv": "sku,name\nX-1,Thing\n"},
     )
 
 

@@ -74,13 +74,7 @@ REFUSED = {
 
 @pytest.fixture
 def refused(place: Place, shelf: Shelf, saved_world: Saved) -> dict[str, Outcome]:
-    return shelf.once(
-        place.kind,
-        "refused",
-        lambda on: run_batch(
-            on, on.folder / "refused", saved_world, {k: v[0] for k, v in REFUSED.items()}, {}
-        ),
-    )
+    return run_batch(place, shelf, "refused", saved_world, {k: v[0] for k, v in REFUSED.items()})
 
 
 @pytest.mark.parametrize("case", REFUSED)
