@@ -93,8 +93,9 @@ class _Form(QDialog):
             return
         lines = []
         for problem in error.problems:
-            label, widget = self.fields.get(problem.field, (problem.field, self.error))
-            if widget is not self.error:
+            label = problem.field
+            if problem.field in self.fields:
+                label, widget = self.fields[problem.field]
                 widget.setStyleSheet(INVALID)
             place = f", {problem.where}" if problem.where.startswith("line ") else ""
             lines.append(f"{label}{place}: {problem.message}")

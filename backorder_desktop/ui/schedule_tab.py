@@ -296,6 +296,6 @@ class ScheduleTab(QWidget):
             else:
                 self._mark(field, f"Not saved: {plain_message(error)}")
 
-        self.end.setEnabled((change.get("unit") or row.rule.unit) != "days")
+        self.end.setEnabled(change["unit"] != "days")
         self._saving += 1
         in_background(lambda: schedules.save(code, **change), done, failed, serial=True)
