@@ -164,8 +164,10 @@ def explain(error: BaseException, target: str) -> DatabaseProblem:
         message = "the database file cannot be opened: check the path and permissions"
     elif "password authentication failed" in text or "no password supplied" in text:
         message = f"the server refused the user name or password ({detail})"
-    elif "database" in text and "does not exist" in text:
+    elif 'database "' in text and "does not exist" in text:
         message = f"the server has no such database ({detail})"
+    elif 'role "' in text and "does not exist" in text:
+        message = f"the server has no such user ({detail})"
     elif "connection" in text or "server" in text:
         message = f"the database server cannot be reached ({detail})"
     else:
