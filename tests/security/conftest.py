@@ -8,11 +8,13 @@ password. The line is removed again when the test ends.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -45,9 +47,12 @@ def forms_of_the_password() -> list[str]:
     return [SECRET, ENCODED, ENCODED.lower()]
 
 
-def _edit_hba(admin, change) -> None:  # type: ignore[no-untyped-def]
-    (hba,) = admin.execute("SHOW hba_file").fetchone()
-    path = Path(hba)
+def _hba_file(admin: Any) -> Path:
+    return Path(admin.execute("SHOW hba_file").fetchone()[0])
+
+
+def _edit_hba(admin: Any, change: Callable[[str], str]) -> None:
+    path = _hba_file(admin)
     admin.execute("SELECT pg_advisory_lock(%s)", (HBA_LOCK,))
     try:
         path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -65,8 +70,8 @@ def login(request: pytest.FixtureRequest) -> Iterator[Login]:
     role = f"bo_pw_{uuid.uuid4().hex[:10]}"
     line = f"host all {role} 127.0.0.1/32 scram-sha-256\n"
     with psycopg.connect(server, autocommit=True) as admin:
-        (hba,) = admin.execute("SHOW hba_file").fetchone()
-        if not Path(hba).is_file() or not Path(hba).stat().st_mode & 0o200:
+        hba = _hba_file(admin)
+        if not hba.is_file() or not os.access(hba, os.W_OK):
             pytest.skip(f"PostgreSQL: the test server's {hba} is not a file this test can edit")
         admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{SECRET}'")
         url = postgres_database(server)

@@ -36,6 +36,8 @@ def one_error(cli: Cli, url: str) -> str:
     assert_secret_kept(done.stdout, done.stderr)
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and done.stderr.endswith("\n"), f"not one line:\n{done.stderr}"
+    for path, text in files_under(cli.home).items():  # its log, too
+        assert_secret_kept(f"{path}:\n{text}")
     return lines[0]
 
 

@@ -57,7 +57,7 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     read from /proc as soon as it runs."""
     seen: list[dict[str, Any]] = []
 
-    class Watched(subprocess.Popen):  # type: ignore[type-arg]
+    class Watched(subprocess.Popen):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             proc = Path(f"/proc/{self.pid}")
@@ -94,7 +94,7 @@ def about_text(window: Any) -> str:
 
 
 def test_the_window_shows_writes_and_passes_on_no_password(
-    qtbot, open_window, login: Login, home: Path, log_file: Path, children: list[dict[str, Any]]
+    qtbot: Any, open_window: Any, login: Login, home: Path, log_file: Path, children: list[dict[str, Any]]
 ) -> None:
     window, _engine, bridge = open_window(demo=True)
     said: list[str] = []
