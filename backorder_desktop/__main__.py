@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from backorder_desktop import cli, logs
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whatever the program creates (database, its WAL and backups, logs, window.ini, exports,
+    # folders) is its owner's alone: orders, customers and addresses are nobody else's business.
+    os.umask(0o077)
     logs.setup()
     status = cli.main(argv)
     if status >= 0:

@@ -9,13 +9,14 @@ import platformdirs
 
 APP_NAME = "BackorderDesktop"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+PRIVATE_FOLDER = 0o700  # folders the program makes: its owner's alone, whatever the umask
 
 
 def data_dir() -> Path:
     """The per-user data directory (overridable with BACKORDER_DESKTOP_HOME)."""
     override = os.environ.get("BACKORDER_DESKTOP_HOME")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     return path
 
 
@@ -23,7 +24,7 @@ def log_dir() -> Path:
     """The per-user log directory."""
     override = os.environ.get("BACKORDER_DESKTOP_HOME")
     path = Path(override) / "logs" if override else Path(platformdirs.user_log_dir(APP_NAME, False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     return path
 
 

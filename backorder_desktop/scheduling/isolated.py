@@ -6,15 +6,21 @@ child process it shares nothing: the window keeps painting, and even a crash
 of the run cannot take the window down. The child reports progress and its
 run record as JSON lines on its standard output. The run itself is the same
 all-or-nothing transaction as anywhere else.
+
+The child learns its database on its standard input, not its command line: a
+postgresql:// URL may hold a password, and any local user can read the command
+line of any process (`ps`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict
 from datetime import datetime
 
@@ -36,12 +42,17 @@ def isolated_runner(target: str) -> Callable[..., RunResult]:
 
     def run(process: str, trigger: str, progress: Callable[[Progress], None] | None = None) -> RunResult:
         child = subprocess.Popen(
-            [sys.executable, "-m", "backorder_desktop.scheduling.isolated", target, process, trigger],
+            [sys.executable, "-m", "backorder_desktop.scheduling.isolated", process, trigger],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        assert child.stdout is not None
+        assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+        with suppress(BrokenPipeError):  # a child that died at once: its stderr says why
+            child.stdin.write(json.dumps(target) + "\n")
+        with suppress(BrokenPipeError):
+            child.stdin.close()
         record = None
         for line in child.stdout:
             message = json.loads(line)
@@ -49,7 +60,8 @@ def isolated_runner(target: str) -> Callable[..., RunResult]:
                 progress(Progress(*message["progress"]))
             elif "record" in message:
                 record = _record(message["record"])
-        _out, errors = child.communicate(timeout=60)
+        errors = child.stderr.read()
+        child.wait(timeout=60)
         if record is None:
             last = errors.strip().splitlines()[-1] if errors.strip() else f"exit code {child.returncode}"
             error = f"the run stopped before it finished ({last}); nothing of it was kept"
@@ -61,11 +73,13 @@ def isolated_runner(target: str) -> Callable[..., RunResult]:
 
 
 def main(argv: list[str]) -> int:
-    """In the child: run one process on the database and report on stdout."""
+    """In the child: run one process on the database named on stdin and report on stdout."""
     from backorder_desktop import logs
     from backorder_desktop.store.schema import open_database
 
-    target, process, trigger = argv
+    os.umask(0o077)  # what it writes (its log) is its owner's alone, as in the program itself
+    process, trigger = argv
+    target = json.loads(sys.stdin.readline())
     logs.setup()
     open_database(target)
 

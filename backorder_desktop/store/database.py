@@ -14,6 +14,8 @@ from typing import Any
 
 import peewee
 
+from backorder_desktop.store.urls import BadUrl, connection_settings, hide_password, shown
+
 log = logging.getLogger(__name__)
 
 db = peewee.DatabaseProxy()
@@ -108,11 +110,14 @@ def connect(target: str) -> peewee.Database:
         close()
     database: peewee.Database
     if is_postgres(target):
-        from playhouse.db_url import parse
-
-        settings = parse(target)
+        try:
+            settings = connection_settings(target)
+        except BadUrl as error:
+            raise DatabaseProblem(f"{shown(target)}: {error}") from None
         if not settings.get("database"):
-            raise DatabaseProblem(f"{target}: the URL names no database (postgresql://user@host/dbname)")
+            raise DatabaseProblem(
+                f"{shown(target)}: the URL names no database (postgresql://user@host/dbname)"
+            )
         database = _Postgres(**settings)
     else:
         path = Path(target)
@@ -142,8 +147,11 @@ def close() -> None:
 
 
 def explain(error: BaseException, target: str) -> DatabaseProblem:
-    """Turn a driver error into a message a person can act on."""
-    text = str(error).lower()
+    """Turn a driver error into a message a person can act on: one line, naming TARGET
+    without its password (the driver's own text may run over several lines)."""
+    lines = [line for line in str(error).splitlines() if not _STATEMENT_ECHO.match(line)]
+    detail = hide_password(" ".join(" ".join(lines).split()), target)
+    text = detail.lower()
     if "locked" in text or "busy" in text:
         message = "the database is busy: another program holds its write lock; try again"
     elif "readonly" in text or "read-only" in text or "read only" in text:
@@ -154,11 +162,21 @@ def explain(error: BaseException, target: str) -> DatabaseProblem:
         message = "the disk is full or failing: free some space and try again"
     elif "unable to open" in text:
         message = "the database file cannot be opened: check the path and permissions"
+    elif "password authentication failed" in text or "no password supplied" in text:
+        message = f"the server refused the user name or password ({detail})"
+    elif 'database "' in text and "does not exist" in text:
+        message = f"the server has no such database ({detail})"
+    elif 'role "' in text and "does not exist" in text:
+        message = f"the server has no such user ({detail})"
     elif "connection" in text or "server" in text:
-        message = f"the database server cannot be reached ({error})"
+        message = f"the database server cannot be reached ({detail})"
     else:
-        message = str(error)
-    return DatabaseProblem(f"{target}: {message}")
+        message = detail
+    return DatabaseProblem(f"{shown(target)}: {message}")
+
+
+# PostgreSQL's echo of the statement under its message ("LINE 1: CREATE …" and a caret line).
+_STATEMENT_ECHO = re.compile(r"\s*(LINE \d+:|\^\s*$)")
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.store.database import DatabaseProblem, query
 from backorder_desktop.store.schema import open_database
+from backorder_desktop.store.urls import shown
 from backorder_desktop.ui.errors import ErrorReporter
 from backorder_desktop.ui.main_window import MainWindow
 from backorder_desktop.ui.workers import wait_for_background
@@ -31,7 +32,7 @@ def prepare(target: str, demo: bool) -> None:
     if demo and not query("SELECT COUNT(*) FROM product")[0][0]:
         from backorder_desktop.demo import load_demo
 
-        log.info("filling %s with the demo data set", target)
+        log.info("filling %s with the demo data set", shown(target))
         load_demo()
 
 

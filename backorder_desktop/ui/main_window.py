@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from backorder_desktop.paths import data_dir
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
+from backorder_desktop.store.urls import shown
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.dialogs import ProblemsDialog
 from backorder_desktop.ui.errors import ErrorReporter, describe
@@ -62,7 +64,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.reporter = reporter
         reporter.parent = self
-        self.setWindowTitle(f"Backorder Desktop — {target}")
+        self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
         self.order_entry = OrderEntryTab()
         self.schedule_setup = ScheduleTab()
         self.shipments = ShipmentsTab()
@@ -166,7 +168,7 @@ class MainWindow(QMainWindow):
 
     def _load_seen(self) -> None:
         """The newest shipment the person saw on the Shipments tab of this database."""
-        seen = settings().value(f"seen/{self.target}")
+        seen = settings().value(self._seen_key())
         self.shipments.seen_id = int(seen) if seen is not None else browse.newest_shipment_id()
 
     # -- loading ----------------------------------------------------------------------------
@@ -215,8 +217,12 @@ class MainWindow(QMainWindow):
     def mark_shipments_seen(self) -> None:
         newest = browse.newest_shipment_id()
         self.shipments.mark_seen(newest)
-        settings().setValue(f"seen/{self.target}", newest)
+        settings().setValue(self._seen_key(), newest)
         self._count_new()
+
+    def _seen_key(self) -> str:
+        # Keyed by the database as shown: a password is never stored.
+        return f"seen/{shown(self.target)}"
 
     def focus_search(self) -> None:
         search = getattr(self.tabs.currentWidget(), "search", None)
@@ -343,7 +349,7 @@ class MainWindow(QMainWindow):
         self._new_timer.stop()
         for part in (self.tabs, self.menuBar()):
             part.setEnabled(False)
-        self.say(f"Opening {target}… (waiting for a run in progress, if any)")
+        self.say(f"Opening {shown(target)}… (waiting for a run in progress, if any)")
 
         def switch() -> None:
             engine.stop(timeout=SWITCH_WAIT_SECONDS)
@@ -360,9 +366,9 @@ class MainWindow(QMainWindow):
                 part.setEnabled(True)
             if error is None:
                 self.target = target
-                self.setWindowTitle(f"Backorder Desktop — {target}")
+                self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
                 self._load_seen()
-                self.say(f"Opened {target}.")
+                self.say(f"Opened {shown(target)}.")
             else:
                 self.show_error(error, report)
             self.engine = Engine(
@@ -399,7 +405,7 @@ class MainWindow(QMainWindow):
             self,
             "About Backorder Desktop",
             f"<b>Backorder Desktop {__version__}</b><br>Fills waiting backorders from returning stock,"
-            f" on the schedules you set.<br>Database: {self.target}<br>"
+            f" on the schedules you set.<br>Database: {html.escape(shown(self.target))}<br>"
             "Demo data: the Northwind sample database (MIT licence, Microsoft).",
         )
 
