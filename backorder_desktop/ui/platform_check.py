@@ -137,6 +137,8 @@ def _xcb_plugin_needs() -> list[Need]:
 
 def _display_refuses(display: str) -> str | None:
     """One line when the X server at DISPLAY does not accept a connection (Qt would abort)."""
+    if not display:
+        return "error: the window cannot start: QT_QPA_PLATFORM asks for xcb (X11), but DISPLAY is unset"
     xcb = ctypes.CDLL("libxcb.so.1")
     xcb.xcb_connect.restype = ctypes.c_void_p
     xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from backorder_desktop.ui.platform_check import missing, problem
+from backorder_desktop.ui.platform_check import QT_NEEDS, XCB_NEEDS, missing, problem
 from tests.cli.conftest import PROGRAM
+
+ROOT = Path(__file__).resolve().parents[2]
+ON_EVERY_DESKTOP = {"zlib1g", "libzstd1", "libglib2.0-0", "libx11-6"}  # the README leaves these out
 
 PRESENT = ("libc.so.6", "libc6")
 ABSENT = ("libbackorder-absent.so.9", "backorder-absent9")
@@ -68,3 +71,12 @@ def test_an_x_display_nobody_serves_is_one_line_too(tmp_path: Path) -> None:
     assert done.returncode == 1, f"exit {done.returncode}: {done.stderr}"
     assert done.stderr.startswith("error: the window cannot start: "), done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def test_the_readme_quick_start_installs_every_package_the_check_names() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    apt_line = quick_start.split("apt-get install", 1)[1].split("\nfi\n", 1)[0]
+    installed = set(apt_line.replace("\\", " ").split())
+    wanted = {package for _, package in (*QT_NEEDS, *XCB_NEEDS)} - ON_EVERY_DESKTOP
+    assert sorted(wanted - installed) == []
