@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,12 @@ def test_the_readme_quick_start_installs_every_package_the_check_names() -> None
     installed = set(apt_line.replace("\\", " ").split())
     wanted = {package for _, package in (*QT_NEEDS, *XCB_NEEDS)} - ON_EVERY_DESKTOP
     assert sorted(wanted - installed) == []
+
+
+def test_the_check_runs_before_qt_is_loaded() -> None:
+    code = (
+        "import sys; from backorder_desktop.ui.platform_check import problem;"
+        "problem({'DISPLAY': ':97'}); problem({'QT_QPA_PLATFORM': 'offscreen'});"
+        "sys.exit(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))) != [])"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
