@@ -1,10 +1,42 @@
 #!/usr/bin/env bash
-# Start a throwaway PostgreSQL server from Debian's binaries for the tests; print its URL.
-# Usage: source .ci/postgres.sh  (exports BACKORDER_TEST_POSTGRES)
+# A throwaway PostgreSQL server from Debian's binaries, for the tests.
+# Usage: bash .ci/postgres.sh [start|status|stop]
+#   start (the default)  start it unless it runs (installing Debian's postgresql if need be);
+#                        its URL is the last line printed
+#   status               exit 0 if it runs, 1 if not
+#   stop                 stop it and delete its data folder (nothing to do if it does not run)
+# BACKORDER_PG_PORT (default 54329) and BACKORDER_PG_DATA choose the server.
 set -euo pipefail
+mode="${1:-start}"
 port="${BACKORDER_PG_PORT:-54329}"
 data="${BACKORDER_PG_DATA:-/tmp/backorder-pg-$port}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+# PostgreSQL refuses to run as root: run it as the postgres user the package created.
+as_owner=()
+if [ "$(id -u)" = 0 ]; then as_owner=(runuser -u postgres --); fi
+
+running() {
+    [ -n "$bin" ] && "${as_owner[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+case "$mode" in
+status)
+    if running; then exit 0; else exit 1; fi
+    ;;
+stop)
+    if running; then
+        "${as_owner[@]}" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+    fi
+    rm -rf "$data"
+    exit 0
+    ;;
+start) ;;
+*)
+    echo "usage: bash .ci/postgres.sh [start|status|stop]" >&2
+    exit 2
+    ;;
+esac
+
 if [ -z "$bin" ]; then
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
         apt-get update -qq
@@ -12,13 +44,10 @@ if [ -z "$bin" ]; then
         bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
     else
         echo "postgres.sh: no PostgreSQL binaries and no apt-get to install them" >&2
-        return 1 2>/dev/null || exit 1
+        exit 1
     fi
 fi
-# PostgreSQL refuses to run as root: run it as the postgres user the package created.
-as_owner=()
-if [ "$(id -u)" = 0 ]; then as_owner=(runuser -u postgres --); fi
-if ! "${as_owner[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+if ! running; then
     rm -rf "$data"
     mkdir -p "$data"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
@@ -26,5 +55,4 @@ if ! "${as_owner[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     "${as_owner[@]}" "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
         -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
 fi
-export BACKORDER_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$port/postgres"
-echo "$BACKORDER_TEST_POSTGRES"
+echo "postgresql://postgres@127.0.0.1:$port/postgres"

@@ -16,6 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     status = cli.main(argv)
     if status >= 0:
         return status
+    from backorder_desktop.ui.platform_check import problem
+
+    cannot_start = problem()  # before Qt loads: Qt aborts where it cannot start
+    if cannot_start:
+        print(cannot_start, file=sys.stderr)
+        return 1
     from backorder_desktop.ui.app import run_window  # Qt is loaded only for the window
 
     return run_window(argv)

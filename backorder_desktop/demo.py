@@ -11,23 +11,23 @@ newest order is from the past week and weekdays stay true.
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from backorder_desktop.domain import clock, inventory, orders, preferences, products, shipments
 from backorder_desktop.domain.errors import Refused
-from backorder_desktop.paths import RESOURCES
+from backorder_desktop.paths import resource
 from backorder_desktop.store.database import query, write
 
-NORTHWIND = RESOURCES / "northwind"
 # Share of each product's historical shipped demand on the shelf at the start:
 # enough to serve most of the history, short enough that the recent months wait.
 OPENING_SHARE = 0.85
 
 
 def _table(name: str) -> list[dict[str, str]]:
-    with (NORTHWIND / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    text = resource(f"northwind/{name}.csv").read_bytes().decode("utf-8")  # as is: csv reads the line ends
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def sku(product_id: str) -> str:

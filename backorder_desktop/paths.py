@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "BackorderDesktop"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 PRIVATE_FOLDER = 0o700  # folders the program makes: its owner's alone, whatever the umask
+
+
+def resource(name: str) -> Traversable:
+    """A file shipped with the program, by its path inside resources/ ("northwind/products.csv").
+
+    The repository's resources/ folder is installed as the package backorder_desktop.resources
+    (pyproject.toml), so this finds it in a source tree, an editable install and a wheel alike."""
+    found = files("backorder_desktop.resources")
+    for part in name.split("/"):
+        found = found / part
+    return found
 
 
 def data_dir() -> Path:

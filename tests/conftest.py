@@ -28,15 +28,24 @@ from tests.places import KINDS, Place, Shelf, drop_postgres_database, postgres_d
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def postgres_script(mode: str) -> subprocess.CompletedProcess[str]:
+    """`bash .ci/postgres.sh MODE` (start, status or stop) on the server BACKORDER_PG_PORT names."""
+    script = ROOT / ".ci" / "postgres.sh"
+    return subprocess.run(["bash", str(script), mode], capture_output=True, text=True, timeout=180)
+
+
 @pytest.fixture(scope="session")
-def postgres_server() -> str | None:
-    """The URL of a PostgreSQL server to test against, started here if need be; None if none."""
+def postgres_server(request: pytest.FixtureRequest) -> str | None:
+    """The URL of a PostgreSQL server to test against, started here if need be; None if none.
+
+    A server started here is stopped when pytest ends (after every fixture that drops its
+    databases); one given by BACKORDER_TEST_POSTGRES, or already running, is left alone."""
     url = os.environ.get("BACKORDER_TEST_POSTGRES")
     if url:
         return url
-    script = ROOT / ".ci" / "postgres.sh"
     try:
-        started = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=180)
+        ran_before = postgres_script("status").returncode == 0
+        started = postgres_script("start")
     except (OSError, subprocess.TimeoutExpired):
         return None
     if started.returncode != 0:
@@ -45,7 +54,15 @@ def postgres_server() -> str | None:
         return None
     url = started.stdout.strip().splitlines()[-1]
     os.environ["BACKORDER_TEST_POSTGRES"] = url
+    if not ran_before:
+        request.config.add_cleanup(lambda: _stop_started_server(url))
     return url
+
+
+def _stop_started_server(url: str) -> None:
+    if os.environ.get("BACKORDER_TEST_POSTGRES") == url:
+        del os.environ["BACKORDER_TEST_POSTGRES"]
+    postgres_script("stop")
 
 
 def require_postgres(request: pytest.FixtureRequest) -> str:

@@ -8,7 +8,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from backorder_desktop import cli
-from backorder_desktop.paths import RESOURCES, data_dir, default_database
+from backorder_desktop.paths import data_dir, default_database, resource
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
@@ -57,8 +57,8 @@ def run_window(argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Backorder Desktop")
-    style = RESOURCES / "style.qss"
-    if style.exists():
+    style = resource("style.qss")
+    if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     target = args.db or (demo_database() if args.demo else default_database())
     try:

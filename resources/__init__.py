@@ -1,0 +1,1 @@
+"""Files shipped with the program; installed as the package backorder_desktop.resources."""
