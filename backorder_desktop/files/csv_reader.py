@@ -177,6 +177,9 @@ class Collector:
         self.found = Problems()
         self.bad_rows: set[str] = set()
 
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
     @property
     def count(self) -> int:
         return self.found.count

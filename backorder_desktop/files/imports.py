@@ -59,7 +59,10 @@ def import_orders(path: Path) -> str:
     entered: list[orders.OrderInput] = []
     written_as: list[tuple[str, ...]] = []  # each order's fields as its first row wrote them
     first_row_bad: set[int] = set()  # orders left out of the database check
-    line_seen: dict[int, int] = {}  # (order's place, line) packed in one int -> the row it is on
+    # A repeated line is found without a look-up while each order's lines come in ascending
+    # order (the usual file); an order whose lines come out of order gets a map of its own.
+    top_line: list[int] = []  # per order, the highest line number so far
+    out_of_order: dict[int, dict[int, int]] = {}  # order's place -> {line: the row it is on}
     same = sys.intern  # a text that repeats (a SKU, a customer) kept once
     for at, record in rows:
         before = found.count
@@ -83,6 +86,7 @@ def import_orders(path: Path) -> str:
                     number, same(customer or ""), ordered_at, priority or 5, bool(ship_complete), where=at
                 )
             )
+            top_line.append(0)
             written_as.append(
                 (
                     same(record[i_customer].strip()),
@@ -103,16 +107,24 @@ def import_orders(path: Path) -> str:
                         f"differs from {name}:{entered[place].where} for the same order {number!r}",
                     )
         if line is not None:
-            key = place << 30 | line  # a line is at most 1,000,000,000 < 2**30
-            if key in line_seen:
-                found.add(
-                    f"{name}:{at}", "line", f"order {number!r} line {line} repeats {name}:{line_seen[key]}"
-                )
-                continue  # reported here; the order's own check must not report it again
-            line_seen[key] = at
-        if line is not None and sku is not None and qty is not None:
-            entered[place].lines.append(orders.LineInput(line, same(sku), qty, at))
-    del index, written_as, line_seen
+            seen = out_of_order.get(place)
+            if seen is None and line > top_line[place]:
+                top_line[place] = line
+            else:
+                if seen is None:
+                    seen = out_of_order[place] = {ln.line: int(ln.where) for ln in entered[place].lines}
+                if line in seen:
+                    found.add(
+                        f"{name}:{at}", "line", f"order {number!r} line {line} repeats {name}:{seen[line]}"
+                    )
+                    continue  # reported here; the order's own check must not report it again
+                seen[line] = at
+            # A row with a bad SKU or quantity keeps its line number, for the repeats (qty 0).
+            entered[place].lines.append(orders.LineInput(line, same(sku or ""), qty or 0, at))
+    del index, written_as, top_line, out_of_order
+    if found:
+        for order in entered:
+            order.lines = [ln for ln in order.lines if ln.qty]
     rows.finish()
     for order in entered:
         order.lines.sort()  # by line number: each is in an order once
