@@ -172,10 +172,11 @@ class Collector:
     """Gathers problems while rows are parsed, so that one run reports them all (the first
     hundred, and how many more)."""
 
-    def __init__(self, source: str = "") -> None:
+    def __init__(self, source: str = "", *, note_bad_rows: bool = True) -> None:
         self.source = source  # the file's name, for the line counting the problems not shown
         self.found = Problems()
-        self.bad_rows: set[str] = set()
+        self.bad_rows: set[str] = set()  # where each problem is (unless NOTE_BAD_ROWS is false)
+        self._note_bad_rows = note_bad_rows
 
     def __bool__(self) -> bool:
         return bool(self.found)
@@ -202,7 +203,8 @@ class Collector:
 
     def add(self, where: str, column: str, message: str) -> None:
         self.found.add(Problem(where, column, message))
-        self.bad_rows.add(where)
+        if self._note_bad_rows:
+            self.bad_rows.add(where)
 
     def raise_if_any(self, check_the_rest: Callable[[], object] | None = None) -> None:
         """BadInput with the first problems by line, and the count of the rest. CHECK_THE_REST
