@@ -1,4 +1,5 @@
-"""Reading an import file: UTF-8 CSV with a header row, every problem reported by line and field.
+"""Reading an import file: UTF-8 CSV with a header row, problems reported by line and field
+(the first hundred, and how many more).
 
 The file is read one row at a time, never whole, so a file of millions of rows costs the memory
 of what its importer keeps of each row, not of the rows themselves.
@@ -11,7 +12,7 @@ import csv
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 from backorder_desktop.domain.errors import BadInput, Problem, Problems
 from backorder_desktop.files.fields import FieldError
@@ -97,7 +98,7 @@ class Rows:
             problems.raise_if_any(self.name)
         self.columns = {column: index for index, column in enumerate(self.header)}
 
-    def _open(self) -> Any:
+    def _open(self) -> TextIO:
         try:
             return self.path.open(encoding="utf-8-sig", newline="")
         except OSError as error:
