@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         open_database(target)
         return COMMANDS[args.command](args, out)
     except BadInput as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        for line in error.lines():  # the first problems, then how many more
+            print(f"error: {line}", file=sys.stderr)
         return BAD_INPUT
     except Refused as error:
         print(f"error: {error}", file=sys.stderr)

@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
 from backorder_desktop.domain import clock, ledger, shipments
-from backorder_desktop.domain.errors import BadInput, Problem
-from backorder_desktop.domain.limits import quantity_problem, text_problem
-from backorder_desktop.domain.products import by_sku, chunks, unknown_or_discontinued
+from backorder_desktop.domain.errors import Problem, Problems
+from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT, quantity_problem, text_problem
+from backorder_desktop.domain.products import StockItem, by_sku, chunks, unknown_or_discontinued
 from backorder_desktop.store.database import executemany, query, reserve_ids, write
 
 DEFAULT_PRIORITY = 5
 
 
+# Where an input comes from: a description ("order 7", "line 2"), or a line of the file
+# being imported (a number: a million "file.csv:123" texts would be made for nothing).
+Where = str | int
+
+# Rows written per bulk statement: a big import is written in parts inside its one transaction.
+WRITE_CHUNK = 100_000
+
+
 class LineInput(NamedTuple):
-    """One line of an order to enter (a tuple: an import builds a hundred thousand)."""
+    """One line of an order to enter (a tuple: an import builds a million)."""
 
     line: int
     sku: str
     qty: int
-    where: str = ""
+    where: Where = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderInput:
     number: str
     customer: str
@@ -33,7 +42,7 @@ class OrderInput:
     priority: int = DEFAULT_PRIORITY
     ship_complete: bool = False
     lines: list[LineInput] = field(default_factory=list)
-    where: str = ""
+    where: Where = ""
 
 
 @dataclass(frozen=True)
@@ -45,146 +54,192 @@ class EntryResult:
     backordered: int
 
 
-def shape_problems(orders: list[OrderInput]) -> list[Problem]:
+def _place(where: Where, source: str, otherwise: str) -> str:
+    """A problem's place: SOURCE:LINE for a line of the file, else WHERE or OTHERWISE."""
+    if isinstance(where, int):
+        return f"{source}:{where}"
+    return where or otherwise
+
+
+def _shape(orders: Sequence[OrderInput], problems: Problems, source: str) -> None:
     """Problems visible without the database: ranges, repeats, empty fields."""
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Where] = {}
     for order in orders:
-        where = order.where or f"order {order.number}"
+        where = _place(order.where, source, f"order {order.number}")
         if not order.number.strip():
-            problems.append(Problem(where, "order", "the order number is empty"))
+            problems.add(Problem(where, "order", "the order number is empty"))
         elif order.number in seen:
-            problems.append(Problem(where, "order", f"order {order.number!r} repeats {seen[order.number]}"))
-        seen.setdefault(order.number, where)
-        problems += filter(None, [text_problem(where, "order", order.number)])
+            first = _place(seen[order.number], source, f"order {order.number}")
+            problems.add(Problem(where, "order", f"order {order.number!r} repeats {first}"))
+        seen.setdefault(order.number, order.where or where)
+        problems.extend(filter(None, [text_problem(where, "order", order.number)]))
         if not order.customer.strip():
-            problems.append(Problem(where, "customer", "the customer is empty"))
-        problems += filter(None, [text_problem(where, "customer", order.customer)])
+            problems.add(Problem(where, "customer", "the customer is empty"))
+        problems.extend(filter(None, [text_problem(where, "customer", order.customer)]))
         if not 1 <= order.priority <= 9:
-            problems.append(Problem(where, "priority", f"must be 1 to 9, not {order.priority}"))
+            problems.add(Problem(where, "priority", f"must be 1 to 9, not {order.priority}"))
         lines_seen: set[int] = set()
         for line in order.lines:
-            line_where = line.where or f"order {order.number} line {line.line}"
+            if (
+                1 <= line.line <= MAX_QUANTITY
+                and 1 <= line.qty <= MAX_QUANTITY
+                and line.line not in lines_seen
+                and len(line.sku) <= MAX_TEXT
+            ):
+                lines_seen.add(line.line)
+                continue  # the usual case, told without making its place
+            line_where = _place(line.where, source, f"order {order.number} line {line.line}")
             if line.line < 1:
-                problems.append(
-                    Problem(line_where, "line", f"must be a positive whole number, not {line.line}")
-                )
+                problems.add(Problem(line_where, "line", f"must be a positive whole number, not {line.line}"))
             if line.line in lines_seen:
-                problems.append(
+                problems.add(
                     Problem(line_where, "line", f"line {line.line} of order {order.number!r} repeats")
                 )
             lines_seen.add(line.line)
             if line.qty < 1:
-                problems.append(
-                    Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}")
+                problems.add(Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}"))
+            problems.extend(
+                filter(
+                    None,
+                    [
+                        quantity_problem(line_where, "line", line.line),
+                        quantity_problem(line_where, "qty", line.qty),
+                        text_problem(line_where, "sku", line.sku),
+                    ],
                 )
-            problems += filter(
-                None,
-                [
-                    quantity_problem(line_where, "line", line.line),
-                    quantity_problem(line_where, "qty", line.qty),
-                    text_problem(line_where, "sku", line.sku),
-                ],
             )
-    return problems
 
 
-def _check(orders: list[OrderInput], catalogue: dict) -> list[Problem]:
+def _check(orders: Sequence[OrderInput], catalogue: dict[str, StockItem], source: str) -> Problems:
     """Problems that depend on the database: known numbers, SKUs, discontinued products."""
-    problems: list[Problem] = shape_problems(orders)
+    problems = Problems()
+    _shape(orders, problems, source)
     taken: set[str] = set()
     for part in chunks([o.number for o in orders]):
         marks = ", ".join("?" * len(part))
         taken |= {n for (n,) in query(f"SELECT number FROM orders WHERE number IN ({marks})", tuple(part))}
-    problems += [
-        Problem(o.where or f"order {o.number}", "order", f"order {o.number!r} already exists")
-        for o in orders
-        if o.number in taken
-    ]
+    for order in orders:
+        if order.number in taken:
+            where = _place(order.where, source, f"order {order.number}")
+            problems.add(Problem(where, "order", f"order {order.number!r} already exists"))
     for order in orders:
         if not order.lines:
-            problems.append(
-                Problem(order.where or f"order {order.number}", "line", "an order needs at least one line")
-            )
+            where = _place(order.where, source, f"order {order.number}")
+            problems.add(Problem(where, "line", "an order needs at least one line"))
         for line in order.lines:
-            problem = unknown_or_discontinued(
-                line.sku, line.where or f"order {order.number} line {line.line}", catalogue
-            )
+            item = catalogue.get(line.sku)
+            if item is not None and not item.discontinued:
+                continue
+            where = _place(line.where, source, f"order {order.number} line {line.line}")
+            problem = unknown_or_discontinued(line.sku, where, catalogue)
             if problem:
-                problems.append(problem)
+                problems.add(problem)
     return problems
 
 
 def enter_orders(
-    orders: list[OrderInput], at: datetime | None = None, *, check_only: bool = False
+    orders: Sequence[OrderInput],
+    at: datetime | None = None,
+    *,
+    check_only: bool = False,
+    source: str = "",
 ) -> EntryResult:
     """Enter ORDERS in the given sequence, all or none.
 
     Each line commits min(available, ordered) into one pending Order Entry
     shipment per order; a ship-complete order commits only if every line can
     be filled in full. What is not committed is backordered. With CHECK_ONLY
-    the input is validated (BadInput) and nothing is written.
+    the input is validated (BadInput) and nothing is written. A `where` that is
+    a number is a line of the file SOURCE.
     """
     at = at or clock.now()
     with write():
         catalogue = by_sku(line.sku for order in orders for line in order.lines)
-        problems = _check(orders, catalogue)
-        if problems:
-            raise BadInput(problems)
+        _check(orders, catalogue, source).raise_if_any(source)
         if check_only:
             return EntryResult(0, 0, 0, 0, 0)
         available = {item.id: item.available for item in catalogue.values()}
         first_order = reserve_ids("orders", len(orders))
         first_line = reserve_ids("order_line", sum(len(o.lines) for o in orders))
-        order_rows = []
-        line_rows = []
-        new_shipments: list[shipments.NewShipment] = []
+        written = _Written(first_line)
         backordered: dict[int, int] = defaultdict(int)
-        line_id = first_line
-        for index, order in enumerate(orders):
-            order_id = first_order + index
-            order_rows.append(
-                (
-                    order_id,
-                    order.number,
-                    order.customer,
-                    order.ordered_at,
-                    order.priority,
-                    order.ship_complete,
-                )
-            )
-            wanted = [(catalogue[ln.sku].id, ln) for ln in order.lines]
-            commits = _commitments(wanted, available, order.ship_complete)
-            shipment = shipments.NewShipment(order_id)
-            for (product_id, ln), commit in zip(wanted, commits, strict=True):
-                available[product_id] -= commit
-                short = ln.qty - commit
-                backordered[product_id] += short
-                line_rows.append((line_id, order_id, ln.line, product_id, ln.qty, commit, short))
-                if commit:
-                    shipment.lines.append((line_id, product_id, commit))
-                line_id += 1
-            if shipment.lines:
-                new_shipments.append(shipment)
-        executemany(
-            "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'open')",
-            order_rows,
-        )
-        executemany(
-            "INSERT INTO order_line (id, order_id, line, product_id, ordered, committed, shipped,"
-            " backordered, cancelled) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)",
-            line_rows,
-        )
-        shipments.create(new_shipments, "order-entry", at)
+        start = 0
+        while start < len(orders):
+            # Whole orders, about WRITE_CHUNK lines at a time: memory stays that of one part.
+            end, size = start, 0
+            while end < len(orders) and (size < WRITE_CHUNK or end == start):
+                size += len(orders[end].lines)
+                end += 1
+            _write_part(orders, start, end, first_order, catalogue, available, backordered, written, at)
+            start = end
         ledger.change_backordered(backordered)
     return EntryResult(
         orders=len(orders),
-        lines=len(line_rows),
-        shipments=len(new_shipments),
-        committed=sum(row[5] for row in line_rows),
+        lines=written.lines,
+        shipments=written.shipments,
+        committed=written.committed,
         backordered=sum(backordered.values()),
     )
+
+
+@dataclass
+class _Written:
+    next_line_id: int
+    lines: int = 0
+    shipments: int = 0
+    committed: int = 0
+
+
+def _write_part(
+    orders: Sequence[OrderInput],
+    start: int,
+    end: int,
+    first_order: int,
+    catalogue: dict[str, StockItem],
+    available: dict[int, int],
+    backordered: dict[int, int],
+    written: _Written,
+    at: datetime,
+) -> None:
+    """Write ORDERS[START:END], their lines and their Order Entry shipments."""
+    order_rows = []
+    line_rows = []
+    new_shipments: list[shipments.NewShipment] = []
+    line_id = written.next_line_id
+    for index in range(start, end):
+        order = orders[index]
+        order_id = first_order + index
+        order_rows.append(
+            (order_id, order.number, order.customer, order.ordered_at, order.priority, order.ship_complete)
+        )
+        wanted = [(catalogue[ln.sku].id, ln) for ln in order.lines]
+        commits = _commitments(wanted, available, order.ship_complete)
+        shipment = shipments.NewShipment(order_id)
+        for (product_id, ln), commit in zip(wanted, commits, strict=True):
+            available[product_id] -= commit
+            short = ln.qty - commit
+            backordered[product_id] += short
+            line_rows.append((line_id, order_id, ln.line, product_id, ln.qty, commit, short))
+            if commit:
+                shipment.lines.append((line_id, product_id, commit))
+                written.committed += commit
+            line_id += 1
+        if shipment.lines:
+            new_shipments.append(shipment)
+    executemany(
+        "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        order_rows,
+    )
+    executemany(
+        "INSERT INTO order_line (id, order_id, line, product_id, ordered, committed, shipped,"
+        " backordered, cancelled) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)",
+        line_rows,
+    )
+    shipments.create(new_shipments, "order-entry", at)
+    written.next_line_id = line_id
+    written.lines += len(line_rows)
+    written.shipments += len(new_shipments)
 
 
 def _commitments(

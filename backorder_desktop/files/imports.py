@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from backorder_desktop.domain import inventory, orders, products
 from backorder_desktop.files import fields
-from backorder_desktop.files.csv_reader import Collector, Row, read
+from backorder_desktop.files.csv_reader import Collector, Row, Rows, read
 
 KINDS = ("products", "orders", "receipts", "adjustments", "returns")
 
@@ -40,53 +41,101 @@ def import_products(path: Path) -> str:
     return f"imported {len(items)} products from {path.name}: {added} added, {updated} updated"
 
 
+ORDER_COLUMNS = ("order", "customer", "ordered_at", "priority", "ship_complete", "line", "sku", "qty")
+ORDER_FIELDS = ("customer", "ordered_at", "priority", "ship_complete")  # repeated on each row of an order
+
+
 def import_orders(path: Path) -> str:
-    rows = read(path, ("order", "customer", "ordered_at", "priority", "ship_complete", "line", "sku", "qty"))
-    found = Collector()
-    entered: dict[str, orders.OrderInput] = {}
-    first_row: dict[str, Row] = {}
-    line_seen: dict[tuple[str, int], str] = {}
-    for row in rows:
-        number = found.field(row, "order", fields.text)
-        line = found.field(row, "line", fields.positive)
-        sku = found.field(row, "sku", fields.text)
-        qty = found.field(row, "qty", fields.positive)
+    """Orders, one row per line. The file is streamed: of each order only its fields and its
+    lines are kept, as tuples with line numbers, and repeated texts (SKUs, customers) once."""
+    rows = Rows(path, ORDER_COLUMNS)
+    name = rows.name
+    found = Collector(name, note_bad_rows=False)  # orders left out of the check: first_row_bad
+    i_order, i_customer, i_ordered_at, i_priority, i_ship, i_line, i_sku, i_qty = (
+        rows.columns[column] for column in ORDER_COLUMNS
+    )
+    i_fields = (i_customer, i_ordered_at, i_priority, i_ship)
+    index: dict[str, int] = {}  # order number -> its place in `entered`
+    entered: list[orders.OrderInput] = []
+    written_as: list[tuple[str, ...]] = []  # each order's fields as its first row wrote them
+    first_row_bad: set[int] = set()  # orders left out of the database check
+    # A repeated line is found without a look-up while each order's lines come in ascending
+    # order (the usual file); an order whose lines come out of order gets a map of its own.
+    top_line: list[int] = []  # per order, the highest line number so far
+    out_of_order: dict[int, dict[int, int]] = {}  # order's place -> {line: the row it is on}
+    same = sys.intern  # a text that repeats (a SKU, a customer) kept once
+    for at, record in rows:
+        before = found.count
+        number = found.value(at, "order", record[i_order], fields.text)
+        line = found.value(at, "line", record[i_line], fields.positive)
+        sku = found.value(at, "sku", record[i_sku], fields.text)
+        qty = found.value(at, "qty", record[i_qty], fields.positive)
         if number is None:
             continue
-        order = entered.get(number)
-        if order is None:
+        place = index.get(number)
+        if place is None:
             # The order's own fields are read from its first row; later rows must repeat them.
-            customer = found.field(row, "customer", fields.text)
-            ordered_at = found.field(row, "ordered_at", fields.timestamp)
-            priority = found.field(row, "priority", fields.priority)
-            ship_complete = found.field(row, "ship_complete", fields.boolean)
-            order = orders.OrderInput(
-                number, customer or "", ordered_at, priority or 5, bool(ship_complete), where=row.where
+            customer = found.value(at, "customer", record[i_customer], fields.text)
+            ordered_at = found.value(at, "ordered_at", record[i_ordered_at], fields.timestamp)
+            priority = found.value(at, "priority", record[i_priority], fields.priority)
+            ship_complete = found.value(at, "ship_complete", record[i_ship], fields.boolean)
+            place = len(entered)
+            index[number] = place
+            entered.append(
+                orders.OrderInput(
+                    number, same(customer or ""), ordered_at, priority or 5, bool(ship_complete), where=at
+                )
             )
-            entered[number] = order
-            first_row[number] = row
+            top_line.append(0)
+            written_as.append(
+                (
+                    same(record[i_customer].strip()),
+                    record[i_ordered_at].strip(),
+                    same(record[i_priority].strip()),
+                    same(record[i_ship].strip()),
+                )
+            )
+            if found.count > before:
+                first_row_bad.add(place)
         else:
-            first = first_row[number]
-            for column in ("customer", "ordered_at", "priority", "ship_complete"):
-                if row.values[column].strip() != first.values[column].strip():
-                    found.add(row.where, column, f"differs from {first.where} for the same order {number!r}")
+            first = written_as[place]
+            for column, i, value in zip(ORDER_FIELDS, i_fields, first, strict=True):
+                if record[i].strip() != value:
+                    found.add(
+                        f"{name}:{at}",
+                        column,
+                        f"differs from {name}:{entered[place].where} for the same order {number!r}",
+                    )
         if line is not None:
-            key = (number, line)
-            if key in line_seen:
-                found.add(row.where, "line", f"order {number!r} line {line} repeats {line_seen[key]}")
-                continue  # reported here; the order's own check must not report it again
-            line_seen[key] = row.where
-        if line is not None and sku is not None and qty is not None:
-            order.lines.append(orders.LineInput(line, sku, qty, row.where))
-    batch = list(entered.values())
-    for order in batch:
-        order.lines.sort(key=lambda ln: ln.line)
+            seen = out_of_order.get(place)
+            if seen is None and line > top_line[place]:
+                top_line[place] = line
+            else:
+                if seen is None:
+                    seen = out_of_order[place] = {ln.line: int(ln.where) for ln in entered[place].lines}
+                if line in seen:
+                    found.add(
+                        f"{name}:{at}", "line", f"order {number!r} line {line} repeats {name}:{seen[line]}"
+                    )
+                    continue  # reported here; the order's own check must not report it again
+                seen[line] = at
+            # A row with a bad SKU or quantity keeps its line number, for the repeats (qty 0).
+            entered[place].lines.append(orders.LineInput(line, same(sku or ""), qty or 0, at))
+    del index, written_as, top_line, out_of_order
+    if found:
+        for order in entered:
+            order.lines = [ln for ln in order.lines if ln.qty]
+    rows.finish()
+    for order in entered:
+        order.lines.sort()  # by line number: each is in an order once
     found.raise_if_any(
         lambda: orders.enter_orders(
-            [o for o in batch if o.where not in found.bad_rows and o.lines], check_only=True
+            [o for i, o in enumerate(entered) if i not in first_row_bad and o.lines],
+            check_only=True,
+            source=name,
         )
     )
-    result = orders.enter_orders(batch)
+    result = orders.enter_orders(entered, source=name)
     return (
         f"imported {result.orders} orders ({result.lines} lines) from {path.name}:"
         f" {result.committed} units committed in {result.shipments} shipments,"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from backorder_desktop.domain import inventory
-from backorder_desktop.domain.errors import BadInput, Problem
+from backorder_desktop.domain.errors import SHOWN_PROBLEMS, BadInput, Problem, more_problems
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
 from backorder_desktop.ui.errors import plain_message
 from backorder_desktop.ui.widgets import INVALID, label_for, named
@@ -202,15 +202,28 @@ class ReturnDialog(_Form):
 
 
 class ProblemsDialog(QDialog):
-    """Every problem of a refused import, in one list the person can copy."""
+    """The problems of a refused import, in one list the person can copy: the first hundred,
+    then one line saying how many more (the same as the command line prints)."""
 
-    def __init__(self, title: str, problems: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        problems: list[str],
+        parent: QWidget | None = None,
+        *,
+        more: int = 0,
+        source: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        label = QLabel(f"<b>Nothing was imported.</b> {len(problems)} problem(s) to fix first:")
+        shown = problems[:SHOWN_PROBLEMS]
+        more += len(problems) - len(shown)
+        label = QLabel(f"<b>Nothing was imported.</b> {len(shown) + more:,} problem(s) to fix first:")
         layout.addWidget(label)
-        self.text = named(QPlainTextEdit("\n".join(problems)), "Problems")
+        if more:
+            shown = [*shown, more_problems(more, source)]
+        self.text = named(QPlainTextEdit("\n".join(shown)), "Problems")
         self.text.setReadOnly(True)
         self.text.setMinimumSize(620, 240)
         layout.addWidget(self.text)

@@ -291,7 +291,9 @@ class MainWindow(QMainWindow):
 
         def failed(error: BaseException, report: str) -> None:
             if isinstance(error, BadInput):
-                ProblemsDialog(f"Import {kind}: {path.name}", [str(p) for p in error.problems], self).open()
+                problems = [str(p) for p in error.problems]
+                title = f"Import {kind}: {path.name}"
+                ProblemsDialog(title, problems, self, more=error.more, source=error.source).open()
             else:
                 self.show_error(error, report)
 
