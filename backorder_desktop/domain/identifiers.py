@@ -20,6 +20,8 @@ _SHOWN = 40  # characters of a value quoted in a message
 
 def normal(value: str) -> str:
     """VALUE as it is stored and compared: NFKC, without surrounding spaces."""
+    if value.isascii():  # nearly every identifier, and NFKC leaves ASCII as it is
+        return value.strip()
     return unicodedata.normalize("NFKC", value).strip()
 
 
@@ -32,6 +34,8 @@ def shown(value: str) -> str:
 
 def hidden_character(value: str) -> str | None:
     """'U+200B ZERO WIDTH SPACE' for the first character of VALUE no one can see, or None."""
+    if value.isprintable():  # no control, format or separator character (the quick answer)
+        return None
     for char in value:
         if unicodedata.category(char) in _HIDDEN_CATEGORIES:
             name = unicodedata.name(char, "")

@@ -59,3 +59,20 @@ def test_adjust_dialog_refuses_hidden_characters_and_reads_full_width(qtbot, dem
     settle()
     assert not dialog.isVisible(), dialog.error.text()
     assert on_hand("NW-001") == counted + 2
+
+
+def test_a_search_for_a_number_larger_than_any_shipment_finds_nothing(qtbot, demo_app) -> None:
+    """A shipment number beyond any id (once an OverflowError on SQLite) is looked up as text."""
+    window, _engine, _bridge = demo_app
+    tab = window.shipments
+    settle()
+    shown = tab.model.rowCount()
+    assert shown > 0
+    failures: list[str] = []
+    tab.failed.connect(lambda error, _report: failures.append(repr(error)))
+    tab.search.setText("9" * 25)
+    settle()
+    assert failures == [] and tab.model.rowCount() == 0
+    tab.search.clear()
+    settle()
+    assert tab.model.rowCount() == shown
