@@ -89,11 +89,11 @@ def run_process(
         with write():
             result = _run_in_transaction(process, trigger, started, dry_run, explain, progress)
     except Exception as error:
+        log.exception("%s run failed", process)
         record = RunRecord(
             0, process, trigger, started, clock.now(), "failed", error=f"{type(error).__name__}: {error}"
         )
-        _save_record(record)
-        log.exception("%s run failed", process)
+        _save_failure(record)
         return RunResult(record)
     log.info(
         "%s run %s: %s units in %s shipments",
@@ -109,8 +109,27 @@ def record_failure(process: str, trigger: str, error: str) -> RunRecord:
     """Record a run that died before it could record itself (its transaction left nothing)."""
     now = clock.now()
     record = RunRecord(0, process, trigger, now, now, "failed", error=error)
-    _save_record(record)
+    _save_failure(record)
     return record
+
+
+def _save_failure(record: RunRecord) -> None:
+    """Write a failed run's record: its error and zero figures, computing nothing from the data.
+
+    Whatever made the run fail (a total too large for its column, say) must not make its
+    record fail the same way, or the failure would leave no trace. Units still waiting are
+    left unknown (NULL); only successful runs feed the chart that shows them.
+    """
+    record.waiting = None
+    # One line (a server's error may add CONTEXT lines), and no NUL, which no database stores in text.
+    lines = record.error.replace("\0", "\\x00").splitlines()
+    record.error = " ".join(line.strip() for line in lines if line.strip())
+    with write():
+        record.id = query(
+            "INSERT INTO run (process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
+            " shipments, units, error) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, ?) RETURNING id",
+            (record.process, record.trigger, record.started_at, record.finished_at, "failed", record.error),
+        )[0][0]
 
 
 def _save_record(record: RunRecord) -> None:
@@ -194,7 +213,7 @@ def _run_in_transaction(
             f"UPDATE run SET finished_at = ?, waiting = ({_WAITING_UNITS}) WHERE id = ?",
             [(record.finished_at, record.id)],
         )
-        record.waiting = query(_WAITING_UNITS)[0][0]
+        record.waiting = int(query(_WAITING_UNITS)[0][0])  # PostgreSQL sums BIGINT as NUMERIC
     return RunResult(record, walk.explanations)
 
 

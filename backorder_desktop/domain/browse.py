@@ -128,7 +128,9 @@ class ShipmentListing(Listing):
     select_sql = (
         "s.id, o.number, o.customer, s.created_at, s.created_by,"
         " (SELECT COUNT(*) FROM shipment_line sl WHERE sl.shipment_id = s.id),"
-        " (SELECT COALESCE(SUM(qty), 0) FROM shipment_line sl WHERE sl.shipment_id = s.id), s.status"
+        # Cast: PostgreSQL sums BIGINT as NUMERIC, which would reach the window as a Decimal.
+        " (SELECT CAST(COALESCE(SUM(qty), 0) AS BIGINT) FROM shipment_line sl WHERE sl.shipment_id = s.id),"
+        " s.status"
     )
 
     def where(self, filters: Filters) -> tuple[list[str], list[Any]]:

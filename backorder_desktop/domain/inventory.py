@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from backorder_desktop.domain import clock, ledger
+from backorder_desktop.domain import clock, identifiers, ledger
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.domain.limits import quantity_problem, text_problem
 from backorder_desktop.domain.products import by_sku, chunks
@@ -52,6 +52,8 @@ def _add(problems: list[Problem], problem: Problem | None) -> None:
 def _known_sku(sku: str, where: str, catalogue: dict) -> Problem | None:
     if not sku.strip():
         return Problem(where, "sku", "the SKU is empty")
+    if hidden := identifiers.problem(where, "sku", sku):
+        return hidden
     if sku not in catalogue:
         return Problem(where, "sku", f"unknown SKU {sku!r}")
     return None
@@ -60,6 +62,16 @@ def _known_sku(sku: str, where: str, catalogue: dict) -> Problem | None:
 def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_only: bool = False) -> int:
     """Record incoming shipments, all or none; on hand rises. Returns units received."""
     at = at or clock.now()
+    # Numbers and SKUs in one form however they were typed (a window, a file, a script).
+    receipts = [
+        ReceiptInput(
+            identifiers.normal(r.number),
+            r.received_at,
+            [replace(line, sku=identifiers.normal(line.sku)) for line in r.lines],
+            r.where,
+        )
+        for r in receipts
+    ]
     with write():
         catalogue = by_sku(line.sku for r in receipts for line in r.lines)
         problems: list[Problem] = []
@@ -69,6 +81,7 @@ def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_o
             if not receipt.number.strip():
                 problems.append(Problem(where, "receipt", "the receipt number is empty"))
             _add(problems, text_problem(where, "receipt", receipt.number))
+            _add(problems, identifiers.problem(where, "receipt", receipt.number))
             if receipt.number in seen:
                 problems.append(Problem(where, "receipt", f"receipt {receipt.number!r} repeats"))
             seen.add(receipt.number)
@@ -129,6 +142,7 @@ def adjust(
     promised), never below zero.
     """
     at = at or clock.now()
+    adjustments = [replace(a, sku=identifiers.normal(a.sku)) for a in adjustments]
     with write():
         catalogue = by_sku(a.sku for a in adjustments)
         problems: list[Problem] = []
@@ -179,6 +193,7 @@ def record_returns(
     A return may not exceed what the order shipped of that product, less earlier returns.
     """
     at = at or clock.now()
+    returns = [replace(r, order=identifiers.normal(r.order), sku=identifiers.normal(r.sku)) for r in returns]
     with write():
         catalogue = by_sku(r.sku for r in returns)
         orders = _orders_by_number({r.order for r in returns})
@@ -186,6 +201,9 @@ def record_returns(
         problems: list[Problem] = []
         for ret in returns:
             where = ret.where or f"return of {ret.sku} on order {ret.order}"
+            if hidden := identifiers.problem(where, "order", ret.order):
+                problems.append(hidden)
+                continue
             if ret.order not in orders:
                 problems.append(Problem(where, "order", f"no such order {ret.order!r}"))
                 continue

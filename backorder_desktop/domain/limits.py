@@ -10,6 +10,8 @@ MAX_QUANTITY = 1_000_000_000
 
 
 def text_problem(where: str, field: str, value: str) -> Problem | None:
+    if "\0" in value:  # SQLite would store it, PostgreSQL refuses it: refused on both
+        return Problem(where, field, "holds a NUL character (\\x00), which no database stores as text")
     if len(value) > MAX_TEXT:
         return Problem(where, field, f"is {len(value)} characters long (at most {MAX_TEXT})")
     return None

@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backorder_desktop.domain import clock, ledger
+from backorder_desktop.domain import clock, identifiers, ledger
 from backorder_desktop.domain.errors import BadInput, Problem, Refused
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.store.database import executemany, query, reserve_ids, stamp, write
 
 NUMBER_PATTERN = re.compile(r"^S?0*(\d+)$", re.IGNORECASE)
+# The largest id an integer column holds on either database (SQLite's and PostgreSQL's BIGINT).
+MAX_ID = 2**63 - 1
 
 
 def shipment_number(shipment_id: int) -> str:
@@ -22,9 +24,13 @@ def shipment_number(shipment_id: int) -> str:
 
 
 def shipment_id(number: str) -> int | None:
-    """The id behind a shipment number ('S0000042' or '42'), or None if it is not one."""
-    match = NUMBER_PATTERN.match(number.strip())
-    return int(match.group(1)) if match else None
+    """The id behind a shipment number ('S0000042' or '42'), or None if it is not one
+    (too large for any id included: no database could look it up)."""
+    match = NUMBER_PATTERN.match(identifiers.normal(number))
+    if match is None or len(match.group(1)) > len(str(MAX_ID)):  # int() of 5,000 digits fails
+        return None
+    found = int(match.group(1))
+    return found if found <= MAX_ID else None
 
 
 @dataclass
@@ -113,8 +119,14 @@ def parse_numbers(numbers: Iterable[str]) -> list[int]:
     problems: list[Problem] = []
     for number in numbers:
         sid = shipment_id(number)
-        if sid is None:
-            problems.append(Problem(repr(number), "shipment", "not a shipment number (like S0000042)"))
+        if sid is None and NUMBER_PATTERN.match(identifiers.normal(number)):
+            problems.append(
+                Problem(identifiers.shown(number), "shipment", "too large to be a shipment number")
+            )
+        elif sid is None:
+            problems.append(
+                Problem(identifiers.shown(number), "shipment", "not a shipment number (like S0000042)")
+            )
         elif sid not in ids:
             ids.append(sid)
     if problems:
@@ -222,6 +234,7 @@ def void_order(number: str, at: datetime | None = None) -> tuple[int, int]:
     Returns (units released, units of backorder cancelled).
     """
     at = at or clock.now()
+    number = identifiers.normal(number)
     with write():
         rows = query("SELECT id, status FROM orders WHERE number = ?", (number,))
         if not rows:

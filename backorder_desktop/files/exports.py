@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
+import stat
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -43,6 +48,8 @@ COLUMNS = {
     ),
 }
 BATCH = 10_000
+# What makes a spreadsheet read a cell as a formula (or, for tab and CR, shift it into one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def iso(value: Any) -> str | None:
@@ -113,12 +120,51 @@ def rows(kind: str) -> Iterable[tuple[Any, ...]]:
 
 
 def write_file(kind: str, path: Path, fmt: str = "csv") -> int:
-    """Write the export KIND to PATH whole or not at all: a reader never sees half a file."""
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        count = write(kind, handle, fmt)
-    partial.replace(path)
+    """Write the export KIND to PATH whole or not at all: a reader never sees half a file.
+
+    The rows go to a temporary file of a random name, created exclusively beside PATH (so no
+    link planted there is followed) and readable by its owner only; it is removed on any
+    failure, Ctrl-C included, and renamed over PATH once complete and on disk. A file it
+    replaces keeps its mode; a new one stays private (0600).
+    """
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    folder = path.parent
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            count = write(kind, handle, fmt)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(folder)
     return count
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; a file system that cannot sync a folder loses nothing else."""
+    with suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def cell(value: Any) -> Any:
+    """A value as a CSV cell: text a spreadsheet would run as a formula gets a leading quote
+    (SPEC 7); numbers are written as they are, a negative one included."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write(kind: str, out: TextIO, fmt: str = "csv") -> int:
@@ -127,9 +173,13 @@ def write(kind: str, out: TextIO, fmt: str = "csv") -> int:
     count = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
+        # A lone CR ends a record for readers but is no line terminator to the writer, which
+        # then leaves it unquoted: a row holding one is written with its text quoted.
+        careful = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
         writer.writerow(columns)
         for row in rows(kind):
-            writer.writerow(["" if v is None else v for v in row])
+            cells = [cell(v) for v in row]
+            (careful if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
             count += 1
         return count
     if fmt == "json":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from backorder_desktop.domain import identifiers
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
 
 _WHOLE = re.compile(r"^[0-9]+$")
@@ -17,12 +18,24 @@ class FieldError(ValueError):
 
 
 def text(value: str, required: bool = True) -> str:
+    if "\0" in value:  # stored by SQLite, refused by PostgreSQL: bad input on both
+        raise FieldError("holds a NUL character (\\x00), which no database stores as text")
     value = value.strip()
     if required and not value:
         raise FieldError("is empty")
     if len(value) > MAX_TEXT:
         raise FieldError(f"is {len(value)} characters long (at most {MAX_TEXT})")
     return value
+
+
+def code(value: str) -> str:
+    """An identifier (a SKU, an order or receipt number): text in Unicode NFKC form, so that a
+    full-width `ＡBC` is `ABC`, with no character that cannot be seen or turns text around."""
+    normal = identifiers.normal(text(value))
+    hidden = identifiers.hidden_message(normal)
+    if hidden:
+        raise FieldError(hidden)
+    return text(normal)
 
 
 def _number(value: str, pattern: re.Pattern[str], what: str) -> int:

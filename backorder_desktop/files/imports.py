@@ -32,7 +32,7 @@ def import_products(path: Path) -> str:
     found = Collector()
     items = []
     for row in rows:
-        sku = found.field(row, "sku", fields.text)
+        sku = found.field(row, "sku", fields.code)
         name = found.field(row, "name", fields.text)
         discontinued = found.field(row, "discontinued", lambda v: fields.boolean(v, None))
         items.append(products.ProductInput(sku, name, discontinued, row.where))
@@ -149,9 +149,9 @@ def import_receipts(path: Path) -> str:
     receipts: dict[str, inventory.ReceiptInput] = {}
     first_row: dict[str, Row] = {}
     for row in rows:
-        number = found.field(row, "receipt", fields.text)
+        number = found.field(row, "receipt", fields.code)
         received_at = found.field(row, "received_at", fields.timestamp)
-        sku = found.field(row, "sku", fields.text)
+        sku = found.field(row, "sku", fields.code)
         qty = found.field(row, "qty", fields.positive)
         if number is None:
             continue
@@ -182,7 +182,7 @@ def import_adjustments(path: Path) -> str:
     found = Collector()
     items = []
     for row in rows:
-        sku = found.field(row, "sku", fields.text)
+        sku = found.field(row, "sku", fields.code)
         qty = found.field(row, "qty", fields.signed)
         reason = found.field(row, "reason", fields.text)
         items.append(inventory.AdjustmentInput(sku, qty, reason, row.where))
@@ -198,8 +198,8 @@ def import_returns(path: Path) -> str:
     found = Collector()
     items = []
     for row in rows:
-        number = found.field(row, "order", fields.text)
-        sku = found.field(row, "sku", fields.text)
+        number = found.field(row, "order", fields.code)
+        sku = found.field(row, "sku", fields.code)
         qty = found.field(row, "qty", fields.positive)
         items.append(inventory.ReturnInput(number, sku, qty, row.where))
     found.raise_if_any(

@@ -1,4 +1,7 @@
-"""The tables. Column names are part of hand-written bulk SQL in domain/: keep them in step."""
+"""The tables. Column names are part of hand-written bulk SQL in domain/: keep them in step.
+
+Every quantity, total and count is 64-bit (schema step 0002): totals of lines of up to a
+billion units outgrow PostgreSQL's 32-bit INTEGER."""
 
 from __future__ import annotations
 
@@ -39,9 +42,9 @@ class Product(BaseModel):
     sku = pw.CharField(unique=True)
     name = pw.CharField()
     discontinued = pw.BooleanField(default=False)
-    on_hand = pw.IntegerField(default=0)
-    committed = pw.IntegerField(default=0)
-    backordered = pw.IntegerField(default=0)
+    on_hand = pw.BigIntegerField(default=0)
+    committed = pw.BigIntegerField(default=0)
+    backordered = pw.BigIntegerField(default=0)
 
 
 class Order(BaseModel):
@@ -64,11 +67,11 @@ class OrderLine(BaseModel):
     order = pw.ForeignKeyField(Order, backref="lines")
     line = pw.IntegerField()
     product = pw.ForeignKeyField(Product, index=False)
-    ordered = pw.IntegerField()
-    committed = pw.IntegerField(default=0)
-    shipped = pw.IntegerField(default=0)
-    backordered = pw.IntegerField(default=0)
-    cancelled = pw.IntegerField(default=0)
+    ordered = pw.BigIntegerField()
+    committed = pw.BigIntegerField(default=0)
+    shipped = pw.BigIntegerField(default=0)
+    backordered = pw.BigIntegerField(default=0)
+    cancelled = pw.BigIntegerField(default=0)
 
     class Meta:
         indexes = ((("order", "line"), True),)
@@ -90,12 +93,12 @@ class ProcessRun(BaseModel):
     started_at = pw.DateTimeField()
     finished_at = pw.DateTimeField(null=True)
     outcome = pw.CharField()
-    ledger_rows = pw.IntegerField(default=0)
-    products = pw.IntegerField(default=0)
-    shipments = pw.IntegerField(default=0)
-    units = pw.IntegerField(default=0)
+    ledger_rows = pw.BigIntegerField(default=0)
+    products = pw.BigIntegerField(default=0)
+    shipments = pw.BigIntegerField(default=0)
+    units = pw.BigIntegerField(default=0)
     error = pw.TextField(default="")
-    waiting = pw.IntegerField(null=True)  # units still backordered after the run, for the chart
+    waiting = pw.BigIntegerField(null=True)  # units still backordered after the run, for the chart
 
     class Meta:
         table_name = "run"
@@ -116,7 +119,7 @@ class ShipmentLine(BaseModel):
     shipment = pw.ForeignKeyField(Shipment, backref="lines")
     order_line = pw.ForeignKeyField(OrderLine)
     product = pw.ForeignKeyField(Product, index=False)
-    qty = pw.IntegerField()
+    qty = pw.BigIntegerField()
 
 
 class Receipt(BaseModel):
@@ -131,13 +134,13 @@ class ReceiptLine(BaseModel):
     id = pw.AutoField()
     receipt = pw.ForeignKeyField(Receipt, backref="lines")
     product = pw.ForeignKeyField(Product, index=False)
-    qty = pw.IntegerField()
+    qty = pw.BigIntegerField()
 
 
 class Adjustment(BaseModel):
     id = pw.AutoField()
     product = pw.ForeignKeyField(Product)
-    qty = pw.IntegerField()
+    qty = pw.BigIntegerField()
     reason = pw.CharField()
     created_at = pw.DateTimeField()
 
@@ -146,18 +149,18 @@ class CustomerReturn(BaseModel):
     id = pw.AutoField()
     order = pw.ForeignKeyField(Order)
     product = pw.ForeignKeyField(Product)
-    qty = pw.IntegerField()
+    qty = pw.BigIntegerField()
     created_at = pw.DateTimeField()
 
 
 class LedgerEntry(BaseModel):
     """One change to on hand or committed. Append-only: never updated, never deleted."""
 
-    id = pw.IntegerField(primary_key=True)
+    id = pw.BigIntegerField(primary_key=True)
     kind = pw.CharField()
     product = pw.ForeignKeyField(Product, index=False)
-    on_hand_delta = pw.IntegerField(default=0)
-    committed_delta = pw.IntegerField(default=0)
+    on_hand_delta = pw.BigIntegerField(default=0)
+    committed_delta = pw.BigIntegerField(default=0)
     at = pw.DateTimeField()
     document = pw.CharField()
 

@@ -19,11 +19,11 @@ CLI = Path(sys.executable).parent / "backorder-desktop"
 
 def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
     open_database(str(db_path))
-    assert schema.database_version() == schema.program_version() == 1
+    assert schema.database_version() == schema.program_version() == 2
     database.close()
     open_database(str(db_path))
     assert schema.migrate(str(db_path)) == []
-    assert query("SELECT name FROM schema_migration") == [("0001_initial",)]
+    assert query("SELECT name FROM schema_migration ORDER BY id") == [("0001_initial",), ("0002_bigint",)]
     assert query("PRAGMA journal_mode")[0][0] == "wal"
     assert query("PRAGMA foreign_keys")[0][0] == 1
     database.close()
@@ -34,7 +34,7 @@ def test_a_database_from_a_newer_program_is_refused_with_a_clear_message(db_path
     database.close()
     with sqlite3.connect(db_path) as raw:
         raw.execute(
-            "INSERT INTO schema_migration (name, applied) VALUES ('0002_from_the_future', '2027-01-01')"
+            "INSERT INTO schema_migration (name, applied) VALUES ('0003_from_the_future', '2027-01-01')"
         )
     with pytest.raises(DatabaseProblem, match="newer version of Backorder Desktop"):
         open_database(str(db_path))
@@ -49,27 +49,30 @@ def test_an_upgrade_keeps_a_copy_of_the_old_file_and_runs_the_new_step_once(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     open_database(str(db_path))
+    current = schema.database_version()
+    applied = query("SELECT name FROM schema_migration ORDER BY id")
     database.close()
     ladder = tmp_path / "migrations"
     ladder.mkdir()
-    shutil.copy(schema.MIGRATIONS / "0001_initial.py", ladder)
-    (ladder / "0002_note_on_product.py").write_text(
+    for step in schema.MIGRATIONS.glob("[0-9]*.py"):
+        shutil.copy(step, ladder)
+    (ladder / f"{current + 1:04d}_note_on_product.py").write_text(
         "import peewee as pw\n\n"
         "def up(migrator, db):\n"
         "    migrator.migrate(migrator.add_column('product', 'note', pw.TextField(default='')))\n"
     )
     monkeypatch.setattr(schema, "MIGRATIONS", ladder)
     open_database(str(db_path))
-    assert schema.database_version() == 2
+    assert schema.database_version() == current + 1
     assert "note" in [row[1] for row in query("PRAGMA table_info(product)")]
     database.close()
-    copies = list(tmp_path.glob("backorders.sqlite3.v1-*.bak"))
+    copies = list(tmp_path.glob(f"backorders.sqlite3.v{current}-*.bak"))
     assert len(copies) == 1
     with sqlite3.connect(copies[0]) as old:
-        assert old.execute("SELECT name FROM schema_migration").fetchall() == [("0001_initial",)]
+        assert old.execute("SELECT name FROM schema_migration ORDER BY id").fetchall() == applied
     open_database(str(db_path))  # nothing left to apply, no second copy
     database.close()
-    assert len(list(tmp_path.glob("backorders.sqlite3.v1-*.bak"))) == 1
+    assert len(list(tmp_path.glob(f"backorders.sqlite3.v{current}-*.bak"))) == 1
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_message(tmp_path: Path) -> None:
