@@ -66,9 +66,9 @@ def import_orders(path: Path) -> str:
     same = sys.intern  # a text that repeats (a SKU, a customer) kept once
     for at, record in rows:
         before = found.count
-        number = found.value(at, "order", record[i_order], fields.text)
+        number = found.value(at, "order", record[i_order], fields.code)
         line = found.value(at, "line", record[i_line], fields.positive)
-        sku = found.value(at, "sku", record[i_sku], fields.text)
+        sku = found.value(at, "sku", record[i_sku], fields.code)
         qty = found.value(at, "qty", record[i_qty], fields.positive)
         if number is None:
             continue

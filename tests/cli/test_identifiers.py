@@ -64,6 +64,8 @@ IDENTIFIERS = [
     ("adjustments", "sku"),
     ("returns", "order"),
     ("returns", "sku"),
+    ("orders", "order"),
+    ("orders", "sku"),
 ]
 HIDDEN_CASES = {
     f"hidden-{kind}-{column}-U+{ord(char):04X}": (kind, column, char)
@@ -177,6 +179,15 @@ def test_full_width_identifiers_are_the_same_product_receipt_and_order(world: Cl
         "returns", "ret.csv", f"order,sku,qty\n\uff11\uff10\uff10\uff11,{FULL_WIDTH_B},1\n"
     )  # １００１
     assert stock_of(world)["B-200"]["on_hand"] == "1"
+
+    world.import_ok(
+        "orders",
+        "o.csv",
+        "order,customer,ordered_at,priority,ship_complete,line,sku,qty\n"
+        f"\uff2f-77,New Co,2026-11-23T09:00:00,5,false,1,{FULL_WIDTH_A},100\n",
+    )  # Ｏ-77
+    waiting = [(row["order"], row["sku"]) for row in world.export("backorders") if row["order"] == "O-77"]
+    assert waiting == [("O-77", "A-100")]
 
 
 def test_a_full_width_sku_repeating_its_ascii_twin_in_one_file_is_refused(
