@@ -26,7 +26,7 @@ from backorder_desktop.paths import default_database
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
 from backorder_desktop.store.database import DatabaseProblem, explain
-from backorder_desktop.store.schema import open_database
+from backorder_desktop.store.schema import database_version, open_database
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         _db_option(sub, argparse.SUPPRESS)
         return sub
 
-    command("demo", "fill an empty database with the Northwind demo data set")
+    command("init", "create a new empty database (both schedules off); on one of ours, change nothing")
+    command("demo", "fill an empty database with the Northwind demo data set (creating it if need be)")
     sub = command("import", "import a CSV file: all rows or none")
     sub.add_argument("kind", choices=imports.KINDS)
     sub.add_argument("file", type=Path)
@@ -118,7 +119,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         parser.error("--explain goes with --dry-run")
     target = args.db or default_database()
     try:
-        open_database(target)
+        # Only init and demo create a database: a mistyped --db makes no file.
+        args.opened = open_database(target, create=args.command in CREATING)
         return COMMANDS[args.command](args, out)
     except BadInput as error:
         for problem in error.problems:
@@ -145,6 +147,18 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
             file=sys.stderr,
         )
         return FAILED
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    target = args.db or default_database()
+    version = database_version()
+    if args.opened == "created":
+        print(f"created a new empty database at {target} (schema {version}; both schedules off)", file=out)
+    elif args.opened == "upgraded":
+        print(f"{target} is already a Backorder Desktop database; upgraded it to schema {version}", file=out)
+    else:
+        print(f"{target} is already a Backorder Desktop database (schema {version}); nothing changed", file=out)
+    return OK
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -303,7 +317,9 @@ def _view(
     }
 
 
+CREATING = ("init", "demo")
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "init": cmd_init,
     "demo": cmd_demo,
     "import": cmd_import,
     "ship": cmd_ship,

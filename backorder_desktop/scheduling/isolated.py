@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
 
     target, process, trigger = argv
     logs.setup()
-    open_database(target)
+    open_database(target, create=False)  # a file deleted meanwhile is not replaced by an empty one
 
     def report(p: Progress) -> None:
         print(json.dumps({"progress": [p.lines_done, p.lines_total, p.units]}), flush=True)
