@@ -25,7 +25,7 @@ from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
-from backorder_desktop.store.database import DatabaseProblem, explain
+from backorder_desktop.store.database import DatabaseProblem, explain, read_only
 from backorder_desktop.store.schema import database_version, open_database
 
 log = logging.getLogger(__name__)
@@ -216,6 +216,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     if record.outcome == "failed":
         print(f"error: the {record.process} run failed: {record.error}", file=sys.stderr)
         return FAILED
+    if args.dry_run and read_only():
+        print("note: the database is read-only: this dry run's record was not kept", file=sys.stderr)
     return OK
 
 
