@@ -157,7 +157,9 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     elif args.opened == "upgraded":
         print(f"{target} is already a Backorder Desktop database; upgraded it to schema {version}", file=out)
     else:
-        print(f"{target} is already a Backorder Desktop database (schema {version}); nothing changed", file=out)
+        print(
+            f"{target} is already a Backorder Desktop database (schema {version}); nothing changed", file=out
+        )
     return OK
 
 

@@ -124,7 +124,7 @@ class _Sqlite(peewee.SqliteDatabase):
         self._mode = threading.local()
 
     def _connect(self) -> Any:
-        from backorder_desktop.store.identity import read_only_uri, sqlite_uri, writable
+        from backorder_desktop.store.identity import reading_uri, sqlite_uri, writable
 
         path = Path(self.database)
         if self.creating and not path.exists():
@@ -132,20 +132,22 @@ class _Sqlite(peewee.SqliteDatabase):
         elif writable(path):
             uri, read_only = sqlite_uri(path, "rw"), False
         else:
-            uri, read_only = read_only_uri(path), True
+            uri, read_only = reading_uri(path), True
         self._mode.read_only = read_only
+        peewee_side: Any = self  # peewee's type stubs leave out its connection internals
         connection = sqlite3.connect(
-            uri, uri=True, timeout=self._timeout, isolation_level=None, **self.connect_params
+            uri, uri=True, timeout=peewee_side._timeout, isolation_level=None, **self.connect_params
         )
         try:
-            self._add_conn_hooks(connection)
+            peewee_side._add_conn_hooks(connection)
         except Exception:
             connection.close()
             raise
         return connection
 
     def _set_pragmas(self, conn: Any) -> None:
-        for pragma, value in self._pragmas:
+        pragmas: list[tuple[str, object]] = getattr(self, "_pragmas", [])
+        for pragma, value in pragmas:
             if pragma == "journal_mode" and self.read_only():
                 continue  # a setting kept in the file: a reader cannot change it
             conn.execute(f"PRAGMA {pragma} = {value}")

@@ -42,7 +42,7 @@ def judge(tables: set[str], applied: set[str], application_id: int = 0) -> Found
         return Found("foreign", application_id=application_id)
     if not tables:
         return Found("empty", application_id=application_id)
-    if application_id == APPLICATION_ID or (FIRST_STEP in applied and FIRST_TABLES <= tables):
+    if application_id == APPLICATION_ID or (FIRST_STEP in applied and tables >= FIRST_TABLES):
         return Found("ours", frozenset(applied), application_id)
     return Found("foreign", application_id=application_id)
 
@@ -53,14 +53,26 @@ def sqlite_uri(path: Path, mode: str, immutable: bool = False) -> str:
     return uri + "&immutable=1" if immutable else uri
 
 
-def read_only_uri(path: Path) -> str:
-    """How to read PATH creating nothing beside it.
+def inspecting_uri(path: Path) -> str:
+    """How to look into PATH creating nothing beside it.
 
-    A WAL file opened read-only makes its -wal and -shm files, and cannot be opened at all
-    where they cannot be made (a read-only mount). Without a -wal file nothing is open on
-    it and everything is in the main file: then it is read as immutable, with no side files.
+    A WAL file opened read-only makes its -wal and -shm files. Without a -wal file nothing
+    is open on it and everything is in the main file: then it is read as immutable, with no
+    side files (another application's file is left exactly as it was found).
     """
     return sqlite_uri(path, "ro", immutable=not Path(f"{path}-wal").exists())
+
+
+def reading_uri(path: Path) -> str:
+    """How a lasting connection reads PATH where it cannot write it.
+
+    Read-only, it still sees what others commit (through the -shm file). Only where that
+    file cannot be made (a read-only mount, a folder that cannot be written) is the file
+    read as immutable: there nobody can change it meanwhile.
+    """
+    folder = path.absolute().parent
+    side_files = Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+    return sqlite_uri(path, "ro", immutable=not side_files and not os.access(folder, os.W_OK | os.X_OK))
 
 
 def inspect_sqlite(path: Path) -> Found:
@@ -77,10 +89,12 @@ def inspect_sqlite(path: Path) -> Found:
         return Found("empty")
     if header != SQLITE_HEADER:
         return Found("not-sqlite")
-    connection = sqlite3.connect(read_only_uri(path), uri=True)
+    connection = sqlite3.connect(inspecting_uri(path), uri=True)
     try:
         (application_id,) = connection.execute("PRAGMA application_id").fetchone()
-        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         applied: set[str] = set()
         if HISTORY_TABLE in tables:
             applied = {str(n) for (n,) in connection.execute(f"SELECT name FROM {HISTORY_TABLE}")}

@@ -148,7 +148,9 @@ def _accept(found: identity.Found, target: str, create: bool) -> None:
         where = "the database has no tables yet" if is_postgres(target) else "this file is empty"
         raise NoDatabase(f"{target}: {where}, not a Backorder Desktop database; {how}")
     if found.state == "not-sqlite":
-        raise DatabaseProblem(f"{target}: this file is not a Backorder Desktop database; it was left untouched")
+        raise DatabaseProblem(
+            f"{target}: this file is not a Backorder Desktop database; it was left untouched"
+        )
     if found.state == "foreign":
         raise DatabaseProblem(
             f"{target}: this holds another application's data, not a Backorder Desktop database;"

@@ -181,7 +181,9 @@ def test_an_empty_file_is_refused_but_init_makes_it_a_database(place: Place, tmp
 
 def newer(db: Path) -> None:
     with sqlite3.connect(db) as raw:
-        raw.execute("INSERT INTO schema_migration (name, applied) VALUES ('0099_from_the_future', '2027-01-01')")
+        raw.execute(
+            "INSERT INTO schema_migration (name, applied) VALUES ('0099_from_the_future', '2027-01-01')"
+        )
     raw.close()
 
 

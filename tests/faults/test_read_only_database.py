@@ -50,7 +50,9 @@ def read_only_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pat
     if request.param == "read-only mount":
         mount = tmp_path / "disk"
         mount.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
+        )
         if done.returncode != 0:
             pytest.skip(f"cannot mount a file system here: {done.stderr.decode().strip()}")
         try:
@@ -94,7 +96,9 @@ def test_a_read_only_database_can_be_read_and_refuses_every_write_in_one_line(
     assert cli(db, "export", "stock", "-o", str(out)).returncode == 0 and out.exists()
 
     pending = next(
-        line.split(",")[0] for line in cli(db, "export", "shipments").stdout.splitlines() if ",pending," in line
+        line.split(",")[0]
+        for line in cli(db, "export", "shipments").stdout.splitlines()
+        if ",pending," in line
     )
     adjustments = tmp_path / "adjustments.csv"
     adjustments.write_text("sku,qty,reason\nNW-001,5,found\n", encoding="utf-8")

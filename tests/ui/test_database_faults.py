@@ -62,7 +62,7 @@ def open_from_menu(qtbot, window, monkeypatch: pytest.MonkeyPatch, target: str) 
     kind = "A PostgreSQL server…" if server else "A SQLite file…"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: (kind, True))
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (target, True))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (target, ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (target, ""))
     (action,) = [a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "&Open database…"]
     action.trigger()
     settle()
