@@ -25,7 +25,7 @@ from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
-from backorder_desktop.store.database import DatabaseProblem, explain, read_only
+from backorder_desktop.store.database import DatabaseProblem, explain, is_postgres, read_only
 from backorder_desktop.store.schema import database_version, open_database
 
 log = logging.getLogger(__name__)
@@ -151,14 +151,15 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
 
 def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     target = args.db or default_database()
+    place = "this database" if is_postgres(target) else target  # a URL may hold a password
     version = database_version()
     if args.opened == "created":
-        print(f"created a new empty database at {target} (schema {version}; both schedules off)", file=out)
+        print(f"created a new empty database at {place} (schema {version}; both schedules off)", file=out)
     elif args.opened == "upgraded":
-        print(f"{target} is already a Backorder Desktop database; upgraded it to schema {version}", file=out)
+        print(f"{place} is already a Backorder Desktop database; upgraded it to schema {version}", file=out)
     else:
         print(
-            f"{target} is already a Backorder Desktop database (schema {version}); nothing changed", file=out
+            f"{place} is already a Backorder Desktop database (schema {version}); nothing changed", file=out
         )
     return OK
 

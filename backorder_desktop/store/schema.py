@@ -134,6 +134,8 @@ def open_database(target: str, create: bool = False) -> str:
         applied = migrate(sqlite_path=None if postgres else target)
     except (peewee.DatabaseError, sqlite3.Error) as error:
         raise explain(error, target) from error
+    except OSError as error:
+        raise DatabaseProblem(f"{_shown(target)}: the file cannot be read ({error.strerror})") from error
     if found.state != "ours":
         return "created"
     return "upgraded" if applied else "opened"
@@ -141,29 +143,45 @@ def open_database(target: str, create: bool = False) -> str:
 
 def _accept(found: identity.Found, target: str, create: bool) -> None:
     """Refuse FOUND unless it is one of ours, or with CREATE a place for a new one."""
-    how = f"create one with: backorder-desktop init{'' if _is_default(target) else f' --db {target}'}"
+    shown = _shown(target)
+    how = f"create one with: backorder-desktop init{'' if _is_default(target) else f' --db {shown}'}"
     if found.state == "missing" and not create:
-        raise NoDatabase(f"{target}: no database here; {how}")
+        raise NoDatabase(f"{shown}: no database here; {how}")
     if found.state == "empty" and not create:
         where = "the database has no tables yet" if is_postgres(target) else "this file is empty"
-        raise NoDatabase(f"{target}: {where}, not a Backorder Desktop database; {how}")
+        raise NoDatabase(f"{shown}: {where}, not a Backorder Desktop database; {how}")
     if found.state == "not-sqlite":
         raise DatabaseProblem(
-            f"{target}: this file is not a Backorder Desktop database; it was left untouched"
+            f"{shown}: this file is not a Backorder Desktop database; it was left untouched"
         )
     if found.state == "foreign":
         raise DatabaseProblem(
-            f"{target}: this holds another application's data, not a Backorder Desktop database;"
+            f"{shown}: this holds another application's data, not a Backorder Desktop database;"
             " it was left untouched"
         )
     known = _known_steps()
     if found.applied - known:
         theirs = max(_step_number(name) for name in found.applied)
         raise DatabaseProblem(
-            f"{target}: this database was written by a newer version of Backorder Desktop "
+            f"{shown}: this database was written by a newer version of Backorder Desktop "
             f"(schema {theirs}, this program knows up to {max(map(_step_number, known))}); "
             "install the newer version to open it"
         )
+
+
+def _shown(target: str) -> str:
+    """TARGET as it may be shown: a password in a URL reads ***."""
+    if not is_postgres(target):
+        return target
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    user = parts.username or ""
+    return parts._replace(
+        netloc=f"{user}:***@{parts.hostname}{f':{parts.port}' if parts.port else ''}"
+    ).geturl()
 
 
 def _known_steps() -> set[str]:
