@@ -9,6 +9,7 @@ a text file and a database of a newer version are refused exactly as they were f
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -34,6 +35,7 @@ class Found:
     state: State
     applied: frozenset[str] = field(default_factory=frozenset)
     application_id: int = 0
+    version: int = 0  # PRAGMA user_version: the schema version, on files that carry our mark
 
 
 def judge(tables: set[str], applied: set[str], application_id: int = 0) -> Found:
@@ -77,21 +79,36 @@ def reading_uri(path: Path) -> str:
 
 def inspect_sqlite(path: Path) -> Found:
     """What the file at PATH holds; sqlite3.Error if SQLite cannot read it."""
-    import sqlite3
-
     if not path.exists():
         return Found("missing")
     if path.is_dir():
         return Found("not-sqlite")
     with path.open("rb") as file:
-        header = file.read(len(SQLITE_HEADER))
+        header = file.read(100)
     if not header:
         return Found("empty")
-    if header != SQLITE_HEADER:
+    if not header.startswith(SQLITE_HEADER):
         return Found("not-sqlite")
-    connection = sqlite3.connect(inspecting_uri(path), uri=True)
+    if not Path(f"{path}-wal").exists():
+        # Nothing is open on it: the header is up to date and tells a file of another
+        # application, or one of a newer version, without SQLite opening it at all.
+        application_id = int.from_bytes(header[68:72], "big")
+        if application_id not in (0, APPLICATION_ID):
+            return Found("foreign", application_id=application_id)
+    try:
+        return _read(sqlite3.connect(inspecting_uri(path), uri=True))
+    except sqlite3.DatabaseError:
+        if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+            raise
+        # Ours, read as immutable while another program wrote it back from its -wal file:
+        # read it as SQLite readers do (its side files are ours to make).
+        return _read(sqlite3.connect(sqlite_uri(path, "ro"), uri=True))
+
+
+def _read(connection: sqlite3.Connection) -> Found:
     try:
         (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
         tables = {
             name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
@@ -100,7 +117,8 @@ def inspect_sqlite(path: Path) -> Found:
             applied = {str(n) for (n,) in connection.execute(f"SELECT name FROM {HISTORY_TABLE}")}
     finally:
         connection.close()
-    return judge(tables, applied, int(application_id))
+    found = judge(tables, applied, int(application_id))
+    return Found(found.state, found.applied, found.application_id, int(version))
 
 
 def writable(path: Path) -> bool:

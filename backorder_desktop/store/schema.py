@@ -63,7 +63,7 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
             "install the newer version to open it"
         )
     pending = [m for m in status if not m.applied]
-    unmarked = isinstance(db.obj, peewee.SqliteDatabase) and _application_id() != identity.APPLICATION_ID
+    unmarked = isinstance(db.obj, peewee.SqliteDatabase) and _mark_found() != _mark_due()
     if not pending and not unmarked:
         return []
     if read_only():
@@ -100,13 +100,20 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
     return applied
 
 
-def _application_id() -> int:
-    return int(query("PRAGMA application_id")[0][0])
+def _mark_found() -> tuple[int, int]:
+    return int(query("PRAGMA application_id")[0][0]), int(query("PRAGMA user_version")[0][0])
+
+
+def _mark_due() -> tuple[int, int]:
+    return identity.APPLICATION_ID, database_version()
 
 
 def _mark() -> None:
-    """Mark the SQLite file as ours (in the header; part of the transaction it is written in)."""
-    db.execute_sql(f"PRAGMA application_id = {identity.APPLICATION_ID}")
+    """Mark the SQLite file as ours, with its schema version, in its header (where it can be
+    read without opening it; part of the transaction it is written in)."""
+    application_id, version = _mark_due()
+    db.execute_sql(f"PRAGMA application_id = {application_id}")
+    db.execute_sql(f"PRAGMA user_version = {version}")
 
 
 def open_database(target: str, create: bool = False) -> str:
@@ -160,11 +167,12 @@ def _accept(found: identity.Found, target: str, create: bool) -> None:
             " it was left untouched"
         )
     known = _known_steps()
-    if found.applied - known:
-        theirs = max(_step_number(name) for name in found.applied)
+    ours = max(map(_step_number, known))
+    if found.applied - known or found.version > ours:
+        theirs = max([found.version, *map(_step_number, found.applied)])
         raise DatabaseProblem(
             f"{shown}: this database was written by a newer version of Backorder Desktop "
-            f"(schema {theirs}, this program knows up to {max(map(_step_number, known))}); "
+            f"(schema {theirs}, this program knows up to {ours}); "
             "install the newer version to open it"
         )
 

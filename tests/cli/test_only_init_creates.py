@@ -179,31 +179,38 @@ def test_an_empty_file_is_refused_but_init_makes_it_a_database(place: Place, tmp
     assert cli.run("check").returncode == 0
 
 
-def newer(db: Path) -> None:
-    with sqlite3.connect(db) as raw:
+def newer(db: Path, how: str) -> None:
+    """Make DB look written by a newer version: a step in its history this program does not
+    know (journal left in rollback mode, as an old program might), or a schema version in its
+    header (left in WAL mode, as ours are)."""
+    raw = sqlite3.connect(db)
+    if how == "history":
         raw.execute(
             "INSERT INTO schema_migration (name, applied) VALUES ('0099_from_the_future', '2027-01-01')"
         )
+        raw.commit()
+        raw.execute("PRAGMA journal_mode=delete")
+    else:
+        raw.execute("PRAGMA user_version = 99")
+        raw.commit()
     raw.close()
 
 
 @sqlite_only
+@pytest.mark.parametrize("how", ["history", "header"])
 @pytest.mark.parametrize("command", [["export", "stock"], ["init"], ["demo"], ["check"]])
 def test_a_database_of_a_newer_version_is_refused_before_any_pragma(
-    place: Place, tmp_path: Path, command: list[str]
+    place: Place, tmp_path: Path, command: list[str], how: str
 ) -> None:
     db = tmp_path / "newer.sqlite3"
     cli = cli_on(place, str(db), where=tmp_path)
     assert cli.run("init").returncode == 0
-    newer(db)
-    with sqlite3.connect(db) as raw:  # as an older program of ours might have left it
-        raw.execute("PRAGMA journal_mode=delete")
-    raw.close()
+    newer(db, how)
     before = db.read_bytes()
     done = cli.run(*command)
     assert done.returncode == 1
     line = one_error_line(done.stderr)
-    assert "newer version of Backorder Desktop" in line, line
+    assert "newer version of Backorder Desktop" in line and "(schema 99," in line, line
     assert_untouched(db, before)
 
 
@@ -217,11 +224,14 @@ def test_our_databases_carry_our_application_id_and_older_ones_get_it(place: Pla
     assert cli.run("init").returncode == 0
     with sqlite3.connect(db) as raw:
         assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1, "the schema version, in the header"
         raw.execute("PRAGMA application_id = 0")  # as the versions before this one wrote it
+        raw.execute("PRAGMA user_version = 0")
     raw.close()
     assert cli.run("export", "stock").returncode == 0, "an older file of ours is recognised"
     with sqlite3.connect(db) as raw:
         assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
     raw.close()
 
 

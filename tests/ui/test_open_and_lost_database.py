@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+import threading
 from contextlib import suppress
 from pathlib import Path
 
@@ -181,6 +183,8 @@ def test_the_first_start_makes_the_default_database_but_never_another_path(
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # the window opens, and is closed at once
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own: undone after
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     typo = tmp_path / "typo.sqlite3"
     assert app.run_window(["--db", str(typo)]) == 1
     assert len(said) == 1 and "no database here" in said[0], said
