@@ -142,7 +142,7 @@ def open_database(target: str, create: bool = False) -> str:
     except (peewee.DatabaseError, sqlite3.Error) as error:
         raise explain(error, target) from error
     except OSError as error:
-        raise DatabaseProblem(f"{_shown(target)}: the file cannot be read ({error.strerror})") from error
+        raise DatabaseProblem(f"{shown(target)}: the file cannot be read ({error.strerror})") from error
     if found.state != "ours":
         return "created"
     return "upgraded" if applied else "opened"
@@ -150,20 +150,20 @@ def open_database(target: str, create: bool = False) -> str:
 
 def _accept(found: identity.Found, target: str, create: bool) -> None:
     """Refuse FOUND unless it is one of ours, or with CREATE a place for a new one."""
-    shown = _shown(target)
-    how = f"create one with: backorder-desktop init{'' if _is_default(target) else f' --db {shown}'}"
+    place = shown(target)
+    how = f"create one with: backorder-desktop init{'' if _is_default(target) else f' --db {place}'}"
     if found.state == "missing" and not create:
-        raise NoDatabase(f"{shown}: no database here; {how}")
+        raise NoDatabase(f"{place}: no database here; {how}")
     if found.state == "empty" and not create:
         where = "the database has no tables yet" if is_postgres(target) else "this file is empty"
-        raise NoDatabase(f"{shown}: {where}, not a Backorder Desktop database; {how}")
+        raise NoDatabase(f"{place}: {where}, not a Backorder Desktop database; {how}")
     if found.state == "not-sqlite":
         raise DatabaseProblem(
-            f"{shown}: this file is not a Backorder Desktop database; it was left untouched"
+            f"{place}: this file is not a Backorder Desktop database; it was left untouched"
         )
     if found.state == "foreign":
         raise DatabaseProblem(
-            f"{shown}: this holds another application's data, not a Backorder Desktop database;"
+            f"{place}: this holds another application's data, not a Backorder Desktop database;"
             " it was left untouched"
         )
     known = _known_steps()
@@ -171,13 +171,13 @@ def _accept(found: identity.Found, target: str, create: bool) -> None:
     if found.applied - known or found.version > ours:
         theirs = max([found.version, *map(_step_number, found.applied)])
         raise DatabaseProblem(
-            f"{shown}: this database was written by a newer version of Backorder Desktop "
+            f"{place}: this database was written by a newer version of Backorder Desktop "
             f"(schema {theirs}, this program knows up to {ours}); "
             "install the newer version to open it"
         )
 
 
-def _shown(target: str) -> str:
+def shown(target: str) -> str:
     """TARGET as it may be shown: a password in a URL reads ***."""
     if not is_postgres(target):
         return target

@@ -360,17 +360,19 @@ class MainWindow(QMainWindow):
             self.switch_database(target, create=True)
 
     def _offer_to_create(self, target: str) -> None:
+        from backorder_desktop.store.schema import shown
+
         answer = QMessageBox.question(
             self,
             "No database",
-            f"No database at {target}.\n\nCreate a new empty one?",
+            f"No database at {shown(target)}.\n\nCreate a new empty one?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.switch_database(target, create=True)
         else:
-            self.say(f"Nothing was opened: no database at {target}.")
+            self.say(f"Nothing was opened: no database at {shown(target)}.")
 
     def switch_database(self, target: str, create: bool = False) -> None:
         """Open TARGET in place of the open database, in the background; if TARGET cannot be

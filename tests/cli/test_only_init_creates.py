@@ -250,6 +250,9 @@ def test_postgresql_an_empty_database_is_set_up_only_by_init_and_a_foreign_one_i
     with psycopg.connect(empty) as conn:
         tables = conn.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
         assert tables.fetchone()[0] == 0, "a refused command set the database up"
+    with_password = empty.replace("postgres@", "postgres:s3cret-pw@", 1)  # trust: any password
+    done = cli.run("check", db=with_password)
+    assert done.returncode == 1 and "s3cret-pw" not in done.stderr and ":***@" in done.stderr, done.stderr
     assert cli.run("init").returncode == 0
     assert cli.run("check").returncode == 0
 
