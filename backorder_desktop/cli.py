@@ -25,8 +25,8 @@ from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
-from backorder_desktop.store.database import DatabaseProblem, explain
-from backorder_desktop.store.schema import open_database
+from backorder_desktop.store.database import DatabaseProblem, explain, is_postgres, read_only
+from backorder_desktop.store.schema import database_version, open_database
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         _db_option(sub, argparse.SUPPRESS)
         return sub
 
-    command("demo", "fill an empty database with the Northwind demo data set")
+    command("init", "create a new empty database (both schedules off); on one of ours, change nothing")
+    command("demo", "fill an empty database with the Northwind demo data set (creating it if need be)")
     sub = command("import", "import a CSV file: all rows or none")
     sub.add_argument("kind", choices=imports.KINDS)
     sub.add_argument("file", type=Path)
@@ -118,7 +119,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         parser.error("--explain goes with --dry-run")
     target = args.db or default_database()
     try:
-        open_database(target)
+        # Only init and demo create a database: a mistyped --db makes no file.
+        args.opened = open_database(target, create=args.command in CREATING)
         return COMMANDS[args.command](args, out)
     except BadInput as error:
         for line in error.lines():  # the first problems, then how many more
@@ -145,6 +147,21 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
             file=sys.stderr,
         )
         return FAILED
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    target = args.db or default_database()
+    place = "this database" if is_postgres(target) else target  # a URL may hold a password
+    version = database_version()
+    if args.opened == "created":
+        print(f"created a new empty database at {place} (schema {version}; both schedules off)", file=out)
+    elif args.opened == "upgraded":
+        print(f"{place} is already a Backorder Desktop database; upgraded it to schema {version}", file=out)
+    else:
+        print(
+            f"{place} is already a Backorder Desktop database (schema {version}); nothing changed", file=out
+        )
+    return OK
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -202,6 +219,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     if record.outcome == "failed":
         print(f"error: the {record.process} run failed: {record.error}", file=sys.stderr)
         return FAILED
+    if args.dry_run and read_only():
+        print("note: the database is read-only: this dry run's record was not kept", file=sys.stderr)
     return OK
 
 
@@ -303,7 +322,9 @@ def _view(
     }
 
 
+CREATING = ("init", "demo")
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "init": cmd_init,
     "demo": cmd_demo,
     "import": cmd_import,
     "ship": cmd_ship,

@@ -23,7 +23,7 @@ def main(seconds: float = 60.0) -> dict[str, float]:
     from backorder_desktop.store.schema import open_database
 
     target = str(Path(tempfile.mkdtemp()) / "idle.sqlite3")
-    open_database(target)
+    open_database(target, create=True)
     preferences.save(backorders_enabled=True)
     all_days = frozenset(range(7))
     schedules.save(7792, enabled=True, every=12, unit="hours", days=all_days)

@@ -64,7 +64,7 @@ TARGETS = {
 def _open(path: Path) -> None:
     from backorder_desktop.store.schema import open_database
 
-    open_database(str(path))
+    open_database(str(path), create=True)
 
 
 def _close() -> None:

@@ -49,7 +49,7 @@ def open_and_scroll(db: Path) -> dict[str, Any]:
     from backorder_desktop.store.schema import open_database
     from backorder_desktop.ui.app import build
 
-    open_database(str(db))
+    open_database(str(db), create=True)
     window, _engine, _bridge = build(str(db))
     window.resize(1280, 760)
     window.tabs.setCurrentIndex(2)
@@ -80,7 +80,7 @@ def stall_during_run(db: Path) -> dict[str, Any]:
     from backorder_desktop.store.schema import open_database
     from backorder_desktop.ui.app import build
 
-    open_database(str(db))
+    open_database(str(db), create=True)
     window, engine, bridge = build(str(db))
     window.resize(1280, 760)
     window.tabs.setCurrentIndex(2)

@@ -95,7 +95,7 @@ def target(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
 @pytest.fixture
 def store(target: str) -> Iterator[str]:
     """A fresh, migrated database (SQLite in WAL mode, or PostgreSQL), open on the shared proxy."""
-    open_database(target)
+    open_database(target, create=True)
     yield target
     database.close()
 

@@ -4,8 +4,12 @@ takes both as `--db` (a file path or a `postgresql://` URL)."""
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -80,7 +84,15 @@ class Place:
     made: list[str] = field(default_factory=list)
 
     def new(self, name: str) -> str:
-        """The `--db` value of a new, empty database (the program creates its tables)."""
+        """The `--db` value of a new, empty database, made by `init` as a person makes one.
+
+        Only `init` and `demo` create a database (SPEC 6): every new one here is a copy of
+        one `init` made once per session and kind."""
+        return self.copy(_made_by_init(self.kind, self.server), name)
+
+    def bare(self, name: str) -> str:
+        """The `--db` value of a place with no database yet: a missing file, or a PostgreSQL
+        database with no tables."""
         if self.kind == "sqlite":
             return str(self._file(name))
         assert self.server
@@ -107,6 +119,26 @@ class Place:
         if path.exists():
             path = self.folder / f"{name}-{uuid.uuid4().hex[:8]}.sqlite3"
         return path
+
+
+_MADE_BY_INIT: dict[str, str] = {}
+
+
+def _made_by_init(kind: str, server: str | None) -> str:
+    """A database `init` made, once per session and kind (dropped when the session ends)."""
+    key = server if kind == "postgresql" and server else "sqlite"
+    if key not in _MADE_BY_INIT:
+        if kind == "sqlite":
+            db = str(Path(tempfile.mkdtemp(prefix="backorder-init-")) / "empty.sqlite3")
+        else:
+            assert server
+            db = postgres_database(server)
+            atexit.register(drop_postgres_database, db)
+        program = Path(sys.executable).parent / "backorder-desktop"
+        done = subprocess.run([str(program), "--db", db, "init"], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"init failed: {done.stderr}"
+        _MADE_BY_INIT[key] = db
+    return _MADE_BY_INIT[key]
 
 
 def table_rows(db: str) -> dict[str, list[tuple[object, ...]]]:

@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
     process, trigger = argv
     target = json.loads(sys.stdin.readline())
     logs.setup()
-    open_database(target)
+    open_database(target, create=False)  # a file deleted meanwhile is not replaced by an empty one
 
     def report(p: Progress) -> None:
         print(json.dumps({"progress": [p.lines_done, p.lines_total, p.units]}), flush=True)

@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -36,6 +37,10 @@ SQLITE_PRAGMAS = {
 
 class DatabaseProblem(Exception):
     """A problem of the environment (locked, read-only, not a database, too new), not a bug."""
+
+
+class NoDatabase(DatabaseProblem):
+    """No database at the target yet (a missing or empty file, a PostgreSQL database with no tables)."""
 
 
 def is_postgres(target: str) -> bool:
@@ -104,8 +109,70 @@ class _Postgres(peewee.PostgresqlDatabase):
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 
-def connect(target: str) -> peewee.Database:
-    """Point the proxy at TARGET (a file path or a postgresql:// URL) and connect."""
+class _Sqlite(peewee.SqliteDatabase):
+    """A SQLite file that is never created by accident and is read where it cannot be written.
+
+    Each connection (one per thread) opens the file by URI: read-write when the file and its
+    folder are writable, read-only otherwise (a read-only mount, an immutable file), so that
+    exports and checks still work there and every write fails as read-only. Only while
+    `creating` may a missing file be made: a file deleted under a running program is never
+    silently replaced by an empty one.
+    """
+
+    creating = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._mode = threading.local()
+
+    def _connect(self) -> Any:
+        from backorder_desktop.store.identity import reading_uri, sqlite_uri, writable
+
+        path = Path(self.database)
+        if self.creating and not path.exists():
+            uri, read_only = sqlite_uri(path, "rwc"), False
+        elif writable(path):
+            uri, read_only = sqlite_uri(path, "rw"), False
+        else:
+            uri, read_only = reading_uri(path), True
+        self._mode.read_only = read_only
+        peewee_side: Any = self  # peewee's type stubs leave out its connection internals
+        connection = sqlite3.connect(
+            uri, uri=True, timeout=peewee_side._timeout, isolation_level=None, **self.connect_params
+        )
+        try:
+            peewee_side._add_conn_hooks(connection)
+        except Exception:
+            connection.close()
+            raise
+        return connection
+
+    def _set_pragmas(self, conn: Any) -> None:
+        pragmas: list[tuple[str, object]] = getattr(self, "_pragmas", [])
+        for pragma, value in pragmas:
+            if pragma == "journal_mode" and self.read_only():
+                continue  # a setting kept in the file: a reader cannot change it
+            conn.execute(f"PRAGMA {pragma} = {value}")
+
+    def read_only(self) -> bool:
+        """Whether this thread's connection could only be opened for reading."""
+        return bool(getattr(self._mode, "read_only", False))
+
+
+def read_only() -> bool:
+    """Whether the open database can only be read here (SQLite on a read-only file or mount)."""
+    if isinstance(db.obj, _Sqlite):
+        db.connect(reuse_if_open=True)
+        return db.obj.read_only()
+    return False
+
+
+def connect(target: str, create: bool = False) -> peewee.Database:
+    """Point the proxy at TARGET (a file path or a postgresql:// URL) and connect.
+
+    A SQLite file is made only with CREATE; callers see first what a target holds
+    (store.identity) before they connect to it.
+    """
     if db.obj is not None:
         close()
     database: peewee.Database
@@ -123,7 +190,7 @@ def connect(target: str) -> peewee.Database:
         path = Path(target)
         if not path.parent.exists():
             raise DatabaseProblem(f"{target}: the folder {path.parent} does not exist")
-        database = peewee.SqliteDatabase(
+        database = _Sqlite(
             str(path),
             pragmas=SQLITE_PRAGMAS,
             timeout=BUSY_TIMEOUT_SECONDS,
@@ -131,6 +198,7 @@ def connect(target: str) -> peewee.Database:
             # later cannot wait on the busy timeout and would fail at once.
             lock_type="IMMEDIATE",
         )
+        database.creating = create
     db.initialize(database)
     try:
         db.connect(reuse_if_open=True)
@@ -138,6 +206,12 @@ def connect(target: str) -> peewee.Database:
         db.initialize(None)
         raise explain(error, target) from error
     return database
+
+
+def stop_creating() -> None:
+    """From now on no connection may make the SQLite file (once it exists)."""
+    if isinstance(db.obj, _Sqlite):
+        db.obj.creating = False
 
 
 def close() -> None:

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import peewee
 from playhouse.migrations import Runner
 
-from backorder_desktop.store.database import DatabaseProblem, db
+from backorder_desktop.store import identity
+from backorder_desktop.store.database import (
+    DatabaseProblem,
+    NoDatabase,
+    close,
+    connect,
+    db,
+    explain,
+    is_postgres,
+    query,
+    read_only,
+    stop_creating,
+)
+from backorder_desktop.store.urls import shown
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HISTORY_TABLE = "schema_migration"
+HISTORY_TABLE = identity.HISTORY_TABLE
 
 
 def _runner() -> Runner:
@@ -50,7 +64,19 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
             "install the newer version to open it"
         )
     pending = [m for m in status if not m.applied]
+    unmarked = isinstance(db.obj, peewee.SqliteDatabase) and _mark_found() != _mark_due()
+    if not pending and not unmarked:
+        return []
+    if read_only():
+        if pending:
+            raise DatabaseProblem(
+                "the database is read-only and was written by an older version of Backorder Desktop;"
+                " open it once where it can be written, to upgrade it"
+            )
+        return []  # an older file of ours, recognised by its history: marked when writable
     if not pending:
+        with db.atomic():
+            _mark()
         return []
     current = database_version()
     if sqlite_path and current > 0:
@@ -66,6 +92,8 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
             if isinstance(db.obj, peewee.PostgresqlDatabase):
                 db.execute_sql("SELECT pg_advisory_xact_lock(7792805)")
             applied: list[str] = runner.up()
+            if isinstance(db.obj, peewee.SqliteDatabase):
+                _mark()
     except peewee.DatabaseError:
         log.exception("migration failed; the database is left at version %s", current)
         raise
@@ -73,12 +101,107 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
     return applied
 
 
-def open_database(target: str) -> None:
-    """Connect to TARGET and bring its schema up to date; DatabaseProblem if that cannot be."""
-    from backorder_desktop.store.database import connect, explain, is_postgres
+def _mark_found() -> tuple[int, int]:
+    return int(query("PRAGMA application_id")[0][0]), int(query("PRAGMA user_version")[0][0])
 
-    connect(target)
+
+def _mark_due() -> tuple[int, int]:
+    return identity.APPLICATION_ID, database_version()
+
+
+def _mark() -> None:
+    """Mark the SQLite file as ours, with its schema version, in its header (where it can be
+    read without opening it; part of the transaction it is written in)."""
+    application_id, version = _mark_due()
+    db.execute_sql(f"PRAGMA application_id = {application_id}")
+    db.execute_sql(f"PRAGMA user_version = {version}")
+
+
+def open_database(target: str, create: bool = False) -> str:
+    """Connect to TARGET and bring its schema up to date; DatabaseProblem if that cannot be.
+
+    TARGET must hold one of this program's databases; with CREATE, a missing or empty one is
+    made. Anything else (another application's data, a text file, a database of a newer
+    version) is refused before a byte of it changes. Returns what was done: "created",
+    "upgraded" or "opened".
+    """
+    postgres = is_postgres(target)
     try:
-        migrate(sqlite_path=None if is_postgres(target) else target)
-    except peewee.DatabaseError as error:
+        found = None if postgres else identity.inspect_sqlite(Path(target))
+        if found is not None:
+            _accept(found, target, create)
+        connect(target, create=create and found is not None and found.state in ("missing", "empty"))
+        if found is None:
+            found = _inspect_postgres()
+            try:
+                _accept(found, target, create)
+            except DatabaseProblem:
+                close()
+                raise
+        stop_creating()
+        applied = migrate(sqlite_path=None if postgres else target)
+    except (peewee.DatabaseError, sqlite3.Error) as error:
         raise explain(error, target) from error
+    except OSError as error:
+        raise DatabaseProblem(f"{shown(target)}: the file cannot be read ({error.strerror})") from error
+    if found.state != "ours":
+        return "created"
+    return "upgraded" if applied else "opened"
+
+
+def _accept(found: identity.Found, target: str, create: bool) -> None:
+    """Refuse FOUND unless it is one of ours, or with CREATE a place for a new one."""
+    place = shown(target)
+    how = f"create one with: backorder-desktop init{'' if _is_default(target) else f' --db {place}'}"
+    if found.state == "missing" and not create:
+        raise NoDatabase(f"{place}: no database here; {how}")
+    if found.state == "empty" and not create:
+        where = "the database has no tables yet" if is_postgres(target) else "this file is empty"
+        raise NoDatabase(f"{place}: {where}, not a Backorder Desktop database; {how}")
+    if found.state == "not-sqlite":
+        raise DatabaseProblem(
+            f"{place}: this file is not a Backorder Desktop database; it was left untouched"
+        )
+    if found.state == "foreign":
+        raise DatabaseProblem(
+            f"{place}: this holds another application's data, not a Backorder Desktop database;"
+            " it was left untouched"
+        )
+    known = _known_steps()
+    ours = max(map(_step_number, known))
+    if found.applied - known or found.version > ours:
+        theirs = max([found.version, *map(_step_number, found.applied)])
+        raise DatabaseProblem(
+            f"{place}: this database was written by a newer version of Backorder Desktop "
+            f"(schema {theirs}, this program knows up to {ours}); "
+            "install the newer version to open it"
+        )
+
+
+def _known_steps() -> set[str]:
+    return {path.stem for path in MIGRATIONS.glob("[0-9]*.py")}
+
+
+def _step_number(name: str) -> int:
+    number = name.split("_", 1)[0]
+    return int(number) if number.isdigit() else 0
+
+
+def _is_default(target: str) -> bool:
+    from backorder_desktop.paths import default_database
+
+    return target == default_database()
+
+
+def _inspect_postgres() -> identity.Found:
+    """What the open PostgreSQL database holds, in its current schema (read only)."""
+    tables = {
+        str(name)
+        for (name,) in query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+    }
+    applied: set[str] = set()
+    if identity.HISTORY_TABLE in tables:
+        applied = {str(name) for (name,) in query(f"SELECT name FROM {identity.HISTORY_TABLE}")}
+    return identity.judge(tables, applied)

@@ -26,9 +26,9 @@ def demo_database() -> str:
     return str(data_dir() / "demo.sqlite3")
 
 
-def prepare(target: str, demo: bool) -> None:
-    """Open TARGET; with DEMO, fill it with the demo data set when it is empty."""
-    open_database(target)
+def prepare(target: str, demo: bool, create: bool = False) -> None:
+    """Open TARGET (making it, with CREATE); with DEMO, fill it with the demo data set when empty."""
+    open_database(target, create=create or demo)
     if demo and not query("SELECT COUNT(*) FROM product")[0][0]:
         from backorder_desktop.demo import load_demo
 
@@ -62,7 +62,8 @@ def run_window(argv: list[str] | None = None) -> int:
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     target = args.db or (demo_database() if args.demo else default_database())
     try:
-        prepare(target, args.demo)
+        # The first start makes the default (or demo) database; any other path must hold one.
+        prepare(target, args.demo, create=target == default_database())
     except DatabaseProblem as error:
         QMessageBox.critical(None, "Backorder Desktop", f"The database cannot be opened.\n\n{error}")
         return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from backorder_desktop.paths import data_dir
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
+from backorder_desktop.store.database import NoDatabase, is_postgres
 from backorder_desktop.store.urls import shown
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.dialogs import ProblemsDialog
@@ -49,6 +51,20 @@ log = logging.getLogger(__name__)
 
 # How long opening another database waits for a run in progress to end.
 SWITCH_WAIT_SECONDS = 600.0
+# How often the window looks whether its database file is still where it was opened.
+FILE_WATCH_MS = 10_000
+DATABASE_FILES = "SQLite database (*.sqlite3 *.db);;All (*)"
+
+
+def _file_identity(target: str) -> tuple[int, int] | None:
+    """The file TARGET names (device, inode), None when there is none; None for a server too."""
+    if is_postgres(target):
+        return None
+    try:
+        found = os.stat(target)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def settings() -> QSettings:
@@ -115,6 +131,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&New database…", self.new_database, QKeySequence.StandardKey.New)
         import_menu = file_menu.addMenu("&Import CSV")
         for kind in imports.KINDS:
             self._action(import_menu, f"{kind.capitalize()}…", lambda _c=False, k=kind: self.import_csv(k))
@@ -156,6 +173,12 @@ class MainWindow(QMainWindow):
         self._new_timer = QTimer(self)
         self._new_timer.timeout.connect(self._count_new)
         self._new_timer.start(30_000)
+        # A database file deleted or moved under the window is noticed within this time.
+        self.file_watch = QTimer(self)
+        self.file_watch.timeout.connect(self._check_database_file)
+        self.file_watch.start(FILE_WATCH_MS)
+        self._file_seen = _file_identity(self.target)
+        self._file_lost = False
 
     def _restore(self) -> None:
         saved = settings()
@@ -312,18 +335,16 @@ class MainWindow(QMainWindow):
         )
 
     def open_database(self) -> None:
+        """File › Open database: an existing file or a server; a place with no database is
+        only made one when the person says so."""
         choice, ok = QInputDialog.getItem(
             self, "Open database", "Open:", ["A SQLite file…", "A PostgreSQL server…"], 0, False
         )
         if not ok:
             return
         if choice.startswith("A SQLite"):
-            target, _filter = QFileDialog.getSaveFileName(
-                self,
-                "Open or create a database",
-                str(data_dir()),
-                "SQLite database (*.sqlite3 *.db);;All (*)",
-                options=QFileDialog.Option.DontConfirmOverwrite,
+            target, _filter = QFileDialog.getOpenFileName(
+                self, "Open a database", str(data_dir()), DATABASE_FILES
             )
         else:
             target, ok = QInputDialog.getText(
@@ -334,9 +355,36 @@ class MainWindow(QMainWindow):
         if target:
             self.switch_database(target)
 
-    def switch_database(self, target: str) -> None:
+    def new_database(self) -> None:
+        """File › New database: a new empty SQLite file (an existing database of ours just opens)."""
+        target, _filter = QFileDialog.getSaveFileName(
+            self,
+            "New database",
+            str(data_dir() / "backorders.sqlite3"),
+            DATABASE_FILES,
+            options=QFileDialog.Option.DontConfirmOverwrite,  # nothing is overwritten: see open_database
+        )
+        if target:
+            self.switch_database(target, create=True)
+
+    def _offer_to_create(self, target: str) -> None:
+
+        answer = QMessageBox.question(
+            self,
+            "No database",
+            f"No database at {shown(target)}.\n\nCreate a new empty one?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.switch_database(target, create=True)
+        else:
+            self.say(f"Nothing was opened: no database at {shown(target)}.")
+
+    def switch_database(self, target: str, create: bool = False) -> None:
         """Open TARGET in place of the open database, in the background; if TARGET cannot be
-        opened, say why and go on with the open one.
+        opened, say why and go on with the open one. A database is made there only with CREATE;
+        without, a place with no database asks the person first.
 
         Until it is done the window takes no input and asks the database nothing: a run in
         progress is waited for, reads under way finish first, an older file is upgraded.
@@ -357,7 +405,7 @@ class MainWindow(QMainWindow):
             engine.stop(timeout=SWITCH_WAIT_SECONDS)
             QThreadPool.globalInstance().waitForDone(int(SWITCH_WAIT_SECONDS * 1000))
             try:
-                open_database(target)
+                open_database(target, create=create)
             except Exception:
                 open_database(previous)
                 raise
@@ -367,11 +415,12 @@ class MainWindow(QMainWindow):
             for part in (self.tabs, self.menuBar()):
                 part.setEnabled(True)
             if error is None:
+                self._file_seen, self._file_lost = _file_identity(target), False
                 self.target = target
                 self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
                 self._load_seen()
                 self.say(f"Opened {shown(target)}.")
-            else:
+            elif not isinstance(error, NoDatabase) or create:
                 self.show_error(error, report)
             self.engine = Engine(
                 listener=self.bridge.listener(), tz=engine.tz, run=isolated_runner(self.target)
@@ -379,8 +428,32 @@ class MainWindow(QMainWindow):
             self.engine.start()
             self._new_timer.start()
             self.load_all()
+            if isinstance(error, NoDatabase) and not create:
+                self._offer_to_create(target)
 
         in_background(switch, lambda _nothing: carry_on(), carry_on, serial=True)
+
+    def _check_database_file(self) -> None:
+        """Say once, plainly, that the open database file was deleted or moved; stop the
+        scheduler, whose runs could only fail (they never make a new file in its place)."""
+        if self._switching or self._file_lost or is_postgres(self.target):
+            return
+        if _file_identity(self.target) == self._file_seen:
+            return
+        self._file_lost = True
+        log.warning("the database file %s was deleted or moved", self.target)
+        engine = self.engine
+        in_background(lambda: engine.stop(timeout=SWITCH_WAIT_SECONDS))
+        self.scheduler_state.setText("Scheduler: stopped (the database file is gone)")
+        self.say("The database file was deleted or moved; scheduled runs are stopped.")
+        tell(
+            self,
+            "Backorder Desktop",
+            f"The database file {self.target} was deleted or moved while the window was open.\n\n"
+            "Nothing more can be saved to it and scheduled runs are stopped. Put it back and open it"
+            " again with File › Open database…, or open another database.",
+            problem=True,
+        )
 
     # -- tools ------------------------------------------------------------------------------
 
@@ -427,6 +500,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._new_timer.stop()  # a closed window asks the database nothing more
+        self.file_watch.stop()
         saved = settings()
         saved.setValue("window/geometry", self.saveGeometry())
         if self.tabs.currentIndex() == 2:

@@ -373,7 +373,9 @@ def test_db_is_taken_after_the_subcommand_too_and_defaults_to_the_window_databas
     done = cli.run("prefs", "--db", str(cli.db), db=False)
     assert done.returncode == 0, done.stderr
     assert re.search(r"\benabled\b", done.stdout), done.stdout
-    # Without --db: the default database in the data directory, not the one above.
+    # Without --db: the default database in the data directory, not the one above (made by init).
+    assert cli.run("prefs", db=False).returncode == 1, "no default database yet"
+    assert cli.run("init", db=False).returncode == 0
     done = cli.run("prefs", db=False)
     assert done.returncode == 0, done.stderr
     assert re.search(r"\bdisabled\b", done.stdout), done.stdout

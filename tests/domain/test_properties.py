@@ -66,7 +66,7 @@ class BackorderMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.mkdtemp(prefix="backorder-props-")
-        open_database(str(Path(self.folder) / "backorders.sqlite3"))
+        open_database(str(Path(self.folder) / "backorders.sqlite3"), create=True)
         products.save_products(
             [products.ProductInput(sku, f"Product {sku}", False, "setup") for sku in SKUS]
             + [products.ProductInput(RETIRED, "Retired product", True, "setup")]

@@ -28,7 +28,7 @@ def test_a_server_that_goes_away_mid_run_loses_nothing_and_the_run_recovers(own_
 
     server, data = own_server
     url = postgres_database(server)
-    open_database(url)
+    open_database(url, create=True)
     datasets.waiting_orders(60_000, 2_000, 20_000)
     datasets.receive_everything(2_000)
     database.close()
@@ -68,7 +68,7 @@ def test_a_program_that_stays_open_reconnects_when_the_server_is_back(own_server
 
     server, data = own_server
     url = postgres_database(server)
-    open_database(url)
+    open_database(url, create=True)
     other = ThreadPoolExecutor(max_workers=1)  # a worker thread with its own connection
     try:
         assert query("SELECT COUNT(*) FROM schedule") == [(2,)]

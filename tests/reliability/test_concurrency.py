@@ -123,6 +123,7 @@ def campaign(target: str, tmp_path: Path, rounds: int, seed: int, label: str) ->
     world = World(target, tmp_path, home)
     products = "".join(f"C{p:03d},Part {p}\n" for p in range(1, PRODUCTS + 1))
     (tmp_path / "products.csv").write_text("sku,name\n" + products)
+    ok(target, home, "init")
     ok(target, home, "import", "products", tmp_path / "products.csv")
     ok(target, home, "prefs", "--enable")
     rng = random.Random(seed)

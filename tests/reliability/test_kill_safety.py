@@ -132,6 +132,7 @@ def prepare(base: str, where: Path, home: Path, size: tuple[int, int, int, int])
     the same way on SQLite and PostgreSQL."""
     products, orders, receipts = write_base_files(where, size)
     products_count, import_lines = size[1], size[3]
+    ok(base, home, "init")
     ok(base, home, "import", "products", products)
     ok(base, home, "prefs", "--enable")
     ok(base, home, "import", "orders", orders)

@@ -150,7 +150,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A database with the small world's products, receipt and orders, built once."""
     where = tmp_path_factory.mktemp("fuzz-template")
     path = where / "template.sqlite3"
-    open_database(str(path))
+    open_database(str(path), create=True)
     try:
         for kind, text in (("products", PRODUCTS_CSV), ("receipts", RECEIPTS_CSV), ("orders", ORDERS_CSV)):
             source = where / f"{kind}.csv"

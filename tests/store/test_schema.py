@@ -18,7 +18,7 @@ CLI = Path(sys.executable).parent / "backorder-desktop"
 
 
 def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
-    open_database(str(db_path))
+    open_database(str(db_path), create=True)
     assert schema.database_version() == schema.program_version() == 2
     database.close()
     open_database(str(db_path))
@@ -30,7 +30,7 @@ def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: P
 
 
 def test_a_database_from_a_newer_program_is_refused_with_a_clear_message(db_path: Path) -> None:
-    open_database(str(db_path))
+    open_database(str(db_path), create=True)
     database.close()
     with sqlite3.connect(db_path) as raw:
         raw.execute(
@@ -48,7 +48,7 @@ def test_a_database_from_a_newer_program_is_refused_with_a_clear_message(db_path
 def test_an_upgrade_keeps_a_copy_of_the_old_file_and_runs_the_new_step_once(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    open_database(str(db_path))
+    open_database(str(db_path), create=True)
     current = schema.database_version()
     applied = query("SELECT name FROM schema_migration ORDER BY id")
     database.close()

@@ -61,7 +61,7 @@ def open_window(qtbot, target: str) -> Iterator[Callable[..., Built]]:
     def make(demo: bool = False, show: bool = True) -> Built:
         nonlocal prepared
         if not prepared:
-            app.prepare(target, demo)
+            app.prepare(target, demo, create=True)
             prepared = True
         window, engine, bridge = app.build(target)
         qtbot.addWidget(window)

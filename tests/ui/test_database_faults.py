@@ -62,7 +62,7 @@ def open_from_menu(qtbot, window, monkeypatch: pytest.MonkeyPatch, target: str) 
     kind = "A PostgreSQL server…" if server else "A SQLite file…"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: (kind, True))
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (target, True))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (target, ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (target, ""))
     (action,) = [a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "&Open database…"]
     action.trigger()
     settle()
@@ -144,7 +144,7 @@ def test_opening_a_database_of_a_newer_version_says_so_and_leaves_it_alone(
 ) -> None:
     window, _engine, _bridge = demo_app
     newer = tmp_path / "newer.sqlite3"
-    assert subprocess.run([CLI, "--db", newer, "prefs"], capture_output=True).returncode == 0
+    assert subprocess.run([CLI, "--db", newer, "init"], capture_output=True).returncode == 0
     with sqlite3.connect(newer) as raw:
         raw.execute(
             "INSERT INTO schema_migration (name, applied) VALUES ('0002_from_the_future', '2027-01-01')"
