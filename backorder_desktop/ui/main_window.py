@@ -368,7 +368,6 @@ class MainWindow(QMainWindow):
             self.switch_database(target, create=True)
 
     def _offer_to_create(self, target: str) -> None:
-
         answer = QMessageBox.question(
             self,
             "No database",
