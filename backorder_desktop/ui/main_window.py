@@ -42,6 +42,7 @@ from backorder_desktop.ui.inventory_tab import InventoryTab
 from backorder_desktop.ui.order_entry_tab import OrderEntryTab
 from backorder_desktop.ui.run_log_tab import RunLogTab
 from backorder_desktop.ui.schedule_tab import ScheduleTab
+from backorder_desktop.ui.server_dialog import ask_server
 from backorder_desktop.ui.shipments_tab import ShipmentsTab
 from backorder_desktop.ui.widgets import named, tell
 from backorder_desktop.ui.workers import in_background
@@ -347,11 +348,7 @@ class MainWindow(QMainWindow):
                 self, "Open a database", str(data_dir()), DATABASE_FILES
             )
         else:
-            target, ok = QInputDialog.getText(
-                self, "PostgreSQL server", "URL:", text="postgresql://user@host/db"
-            )
-            if not ok:
-                return
+            target = ask_server(self) or ""
         if target:
             self.switch_database(target)
 

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -29,10 +29,9 @@ def server_control(action: str, data: Path) -> None:
     subprocess.run(command, check=True, capture_output=True, timeout=60)
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 MB file system of its own (filled up by the test)."""
-    mount = tmp_path / "disk"
+@contextmanager
+def tmpfs(mount: Path) -> Iterator[Path]:
+    """A 64 MB file system of its own mounted at MOUNT (a new folder); skips where none can be."""
     mount.mkdir()
     done = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
@@ -43,6 +42,13 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MB file system of its own (filled up by the test)."""
+    with tmpfs(tmp_path / "disk") as mount:
+        yield mount
 
 
 def write_big_orders(path: Path, lines: int = 40_000) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import needs_root
+from tests.faults.conftest import needs_root, tmpfs
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
 
@@ -48,21 +48,12 @@ def made_with_demo(folder: Path) -> Path:
 def read_only_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
     """A demo database (backorder management on) that can only be read."""
     if request.param == "read-only mount":
-        mount = tmp_path / "disk"
-        mount.mkdir()
-        done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
-        )
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount a file system here: {done.stderr.decode().strip()}")
-        try:
+        with tmpfs(tmp_path / "disk") as mount:
             db = made_with_demo(mount)
             remount = subprocess.run(["mount", "-o", "remount,ro", str(mount)], capture_output=True)
             if remount.returncode != 0:
                 pytest.skip(f"cannot make the mount read-only: {remount.stderr.decode().strip()}")
             yield db
-        finally:
-            subprocess.run(["umount", "-l", str(mount)], capture_output=True)
         return
     if not shutil.which("chattr"):
         pytest.skip("needs chattr")

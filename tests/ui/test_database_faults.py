@@ -19,7 +19,7 @@ from backorder_desktop.domain import allocation
 from backorder_desktop.domain.check import check
 from backorder_desktop.store import database
 from backorder_desktop.store.database import query
-from backorder_desktop.ui import shipments_tab
+from backorder_desktop.ui import main_window, shipments_tab
 from tests.faults.conftest import (
     fill_up,
     needs_root,
@@ -61,7 +61,7 @@ def open_from_menu(qtbot, window, monkeypatch: pytest.MonkeyPatch, target: str) 
     server = target.startswith("postgresql://")
     kind = "A PostgreSQL server…" if server else "A SQLite file…"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: (kind, True))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (target, True))
+    monkeypatch.setattr(main_window, "ask_server", lambda parent: target)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (target, ""))
     (action,) = [a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "&Open database…"]
     action.trigger()

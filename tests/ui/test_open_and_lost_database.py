@@ -18,7 +18,7 @@ from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.store import database
 from backorder_desktop.store.database import query
 from backorder_desktop.store.identity import APPLICATION_ID
-from backorder_desktop.ui import app
+from backorder_desktop.ui import app, main_window
 from tests.places import drop_postgres_database, postgres_database
 from tests.ui.helpers import settle
 
@@ -42,7 +42,7 @@ class Dialogs:
         server = target.startswith("postgresql://")
         kind = "A PostgreSQL server…" if server else "A SQLite file…"
         monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (kind, True))
-        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (target, True))
+        monkeypatch.setattr(main_window, "ask_server", lambda parent: target)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (target, ""))
         self.saved_with = target
 
