@@ -20,13 +20,14 @@ import peewee
 from backorder_desktop import __version__
 from backorder_desktop.domain import allocation, preferences, shipments
 from backorder_desktop.domain import schedules as saved_schedules
-from backorder_desktop.domain.errors import BadInput, Refused
+from backorder_desktop.domain.errors import BadInput, Refused, printable
 from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
-from backorder_desktop.store.database import DatabaseProblem, explain, is_postgres, read_only
+from backorder_desktop.store.database import DatabaseProblem, explain, read_only
 from backorder_desktop.store.schema import database_version, open_database
+from backorder_desktop.store.urls import shown
 
 log = logging.getLogger(__name__)
 
@@ -124,16 +125,13 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return COMMANDS[args.command](args, out)
     except BadInput as error:
         for line in error.lines():  # the first problems, then how many more
-            print(f"error: {line}", file=sys.stderr)
+            _error(line)
         return BAD_INPUT
-    except Refused as error:
-        print(f"error: {error}", file=sys.stderr)
-        return FAILED
-    except DatabaseProblem as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (Refused, DatabaseProblem) as error:
+        _error(str(error))
         return FAILED
     except peewee.DatabaseError as error:
-        print(f"error: {explain(error, target)}", file=sys.stderr)
+        _error(str(explain(error, target)))
         return FAILED
     except BrokenPipeError:
         # The reader went away (`... | head`): not an error of ours.
@@ -142,16 +140,18 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return OK
     except Exception as error:
         log.exception("the %s command failed", args.command)
-        print(
-            f"error: internal error ({type(error).__name__}: {error}); the log file has the details",
-            file=sys.stderr,
-        )
+        _error(f"internal error ({type(error).__name__}: {error}); the log file has the details")
         return FAILED
+
+
+def _error(message: str) -> None:
+    """One line on stderr: a newline or a direction override in a value cannot break it."""
+    print(f"error: {printable(message)}", file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     target = args.db or default_database()
-    place = "this database" if is_postgres(target) else target  # a URL may hold a password
+    place = shown(target)  # a URL's password reads ***
     version = database_version()
     if args.opened == "created":
         print(f"created a new empty database at {place} (schema {version}; both schedules off)", file=out)

@@ -7,6 +7,8 @@ import logging.handlers
 
 from backorder_desktop.paths import log_dir
 
+LOG_NAME = "backorder-desktop.log"  # and its rotated copies, .1 to .5
+
 
 def setup(level: int = logging.INFO) -> None:
     """Send log records to backorder-desktop.log (5 files of 1 MB kept)."""
@@ -15,7 +17,7 @@ def setup(level: int = logging.INFO) -> None:
         return
     try:
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            log_dir() / "backorder-desktop.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+            log_dir() / LOG_NAME, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError:
         handler = logging.NullHandler()  # a read-only home must not stop the program

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,8 +22,20 @@ class Problem:
 
     def __str__(self) -> str:
         if self.field:
-            return f"{self.where}: {self.field}: {self.message}"
-        return f"{self.where}: {self.message}"
+            return printable(f"{self.where}: {self.field}: {self.message}")
+        return printable(f"{self.where}: {self.message}")
+
+
+# Characters that break a message's one line or turn the rest of it around on a terminal.
+_UNSEEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def printable(text: str) -> str:
+    """TEXT on one line as a person can read it: control, invisible and direction-changing
+    characters (a newline in a column name, a NUL, a right-to-left override) written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in _UNSEEN else char for char in text)
 
 
 class BadInput(Exception):
@@ -30,6 +43,9 @@ class BadInput(Exception):
     and how many more there were, not just the first one."""
 
     def __init__(self, problems: list[Problem], more: int = 0, source: str = "") -> None:
+        if len(problems) > SHOWN_PROBLEMS:  # every way in gets the same cap, in line order
+            ordered = sorted(problems, key=line_of)
+            problems, more = ordered[:SHOWN_PROBLEMS], more + len(ordered) - SHOWN_PROBLEMS
         self.problems = problems
         self.more = more  # problems found beyond those carried
         self.source = source or _file_of(problems)  # the file they come from, if any

@@ -235,6 +235,9 @@ def void_order(number: str, at: datetime | None = None) -> tuple[int, int]:
     """
     at = at or clock.now()
     number = identifiers.normal(number)
+    hidden = identifiers.hidden_message(number)
+    if hidden:
+        raise BadInput([Problem("order", "", hidden)])
     with write():
         rows = query("SELECT id, status FROM orders WHERE number = ?", (number,))
         if not rows:

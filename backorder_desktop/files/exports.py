@@ -14,7 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import peewee
+
 from backorder_desktop.domain.shipments import shipment_number
+from backorder_desktop.logs import LOG_NAME
+from backorder_desktop.paths import log_dir
 from backorder_desktop.store.database import db, query
 
 KINDS = ("shipments", "backorders", "stock", "runs")
@@ -129,6 +133,7 @@ def write_file(kind: str, path: Path, fmt: str = "csv") -> int:
     """
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    _refuse_to_replace(path)
     folder = path.parent
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -145,6 +150,31 @@ def write_file(kind: str, path: Path, fmt: str = "csv") -> int:
         raise
     _sync_folder(folder)
     return count
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
+
+
+def _refuse_to_replace(path: Path) -> None:
+    """An export replaces a file of its own kind, never a database (ours included, or its WAL),
+    the program's log, or a device or pipe (renaming over /dev/null would replace the device)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return  # nothing there yet (or unreadable: the write says why)
+    if not stat.S_ISREG(found.st_mode):
+        raise OSError(errno.EINVAL, "it is a device or a pipe, not a file", str(path))
+    place = path.resolve()
+    if isinstance(db.obj, peewee.SqliteDatabase):
+        database = Path(db.obj.database).resolve()
+        if place in {database, *(database.with_name(database.name + end) for end in SQLITE_COMPANIONS)}:
+            raise OSError(errno.EEXIST, "it is the open database; an export never replaces it", str(path))
+    if place.parent == log_dir().resolve() and place.name.startswith(LOG_NAME):
+        raise OSError(errno.EEXIST, "it is the program's log file", str(path))
+    with path.open("rb") as existing:
+        if existing.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+            raise OSError(errno.EEXIST, "it is a database; an export never replaces one", str(path))
 
 
 def _sync_folder(folder: Path) -> None:

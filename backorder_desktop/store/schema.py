@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shlex
 import shutil
 import sqlite3
 from datetime import datetime
@@ -24,7 +25,7 @@ from backorder_desktop.store.database import (
     read_only,
     stop_creating,
 )
-from backorder_desktop.store.urls import shown
+from backorder_desktop.store.urls import shown, without_password
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
         backup = Path(f"{sqlite_path}.v{current}-{stamp}.bak")
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy2(sqlite_path, backup)
+        backup.chmod(0o600)  # the copy of a file an older version made readable by others is not
         log.info("copied the database to %s before migrating", backup)
     try:
         # Under the write lock, so two programs opening a new database at once
@@ -127,6 +129,8 @@ def open_database(target: str, create: bool = False) -> str:
     """
     postgres = is_postgres(target)
     try:
+        if not postgres and Path(target).is_dir():
+            raise DatabaseProblem(f"{target}: this is a folder, not a database file")
         found = None if postgres else identity.inspect_sqlite(Path(target))
         if found is not None:
             _accept(found, target, create)
@@ -152,8 +156,12 @@ def open_database(target: str, create: bool = False) -> str:
 def _accept(found: identity.Found, target: str, create: bool) -> None:
     """Refuse FOUND unless it is one of ours, or with CREATE a place for a new one."""
     place = shown(target)
-    how = f"create one with: backorder-desktop init{'' if _is_default(target) else f' --db {place}'}"
+    command = "init" if _is_default(target) else f"init --db {shlex.quote(without_password(target))}"
+    how = f"create one with: backorder-desktop {command}"
     if found.state == "missing" and not create:
+        folder = Path(target).parent
+        if not folder.is_dir():
+            raise NoDatabase(f"{place}: no database here, and the folder {folder} does not exist")
         raise NoDatabase(f"{place}: no database here; {how}")
     if found.state == "empty" and not create:
         where = "the database has no tables yet" if is_postgres(target) else "this file is empty"

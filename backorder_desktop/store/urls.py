@@ -36,6 +36,18 @@ def shown(target: str) -> str:
     return f"{scheme}://{_PASSWORD_PARAMETER.sub(_hide_parameter, rest)}"
 
 
+def without_password(target: str) -> str:
+    """TARGET with no password at all, for a command a person may copy (the driver then reads
+    ~/.pgpass); a file path unchanged."""
+    if not target.startswith(SCHEMES):
+        return target
+    scheme, rest = target.split("://", 1)
+    userinfo, at, place = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = f"{userinfo.split(':', 1)[0]}@{place}"
+    return f"{scheme}://{_PASSWORD_PARAMETER.sub('', rest)}"
+
+
 def _hide_parameter(match: re.Match[str]) -> str:
     return match.group(1) + HIDDEN
 

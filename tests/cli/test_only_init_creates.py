@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from backorder_desktop.store.schema import MIGRATIONS
 from tests.cli.conftest import Cli, cli_on
 from tests.places import Place, sqlite_only
 
@@ -215,6 +216,7 @@ def test_a_database_of_a_newer_version_is_refused_before_any_pragma(
 
 
 APPLICATION_ID = 0x426B4F72
+SCHEMA_VERSION = len(list(MIGRATIONS.glob("[0-9]*.py")))  # the newest step this program knows
 
 
 @sqlite_only
@@ -224,14 +226,14 @@ def test_our_databases_carry_our_application_id_and_older_ones_get_it(place: Pla
     assert cli.run("init").returncode == 0
     with sqlite3.connect(db) as raw:
         assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1, "the schema version, in the header"
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION, "in the header"
         raw.execute("PRAGMA application_id = 0")  # as the versions before this one wrote it
         raw.execute("PRAGMA user_version = 0")
     raw.close()
     assert cli.run("export", "stock").returncode == 0, "an older file of ours is recognised"
     with sqlite3.connect(db) as raw:
         assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     raw.close()
 
 
