@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,7 @@ def test_an_upgrade_keeps_a_copy_of_the_old_file_and_runs_the_new_step_once(
     database.close()
     copies = list(tmp_path.glob(f"backorders.sqlite3.v{current}-*.bak"))
     assert len(copies) == 1
+    assert stat.S_IMODE(copies[0].stat().st_mode) == 0o600, "the copy is its owner's alone"
     with sqlite3.connect(copies[0]) as old:
         assert old.execute("SELECT name FROM schema_migration ORDER BY id").fetchall() == applied
     open_database(str(db_path))  # nothing left to apply, no second copy
