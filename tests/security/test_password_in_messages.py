@@ -28,9 +28,9 @@ def files_under(folder: Path) -> dict[Path, str]:
     }
 
 
-def one_error(cli: Cli, url: str) -> str:
-    """Run a command on URL that must fail: its one stderr line."""
-    done = cli.run("export", "stock", db=url)
+def one_error(cli: Cli, url: str, *command: str) -> str:
+    """Run a command on URL that must fail (export stock unless told): its one stderr line."""
+    done = cli.run(*(command or ("export", "stock")), db=url)
     assert done.returncode == 1, done
     assert done.stdout == "", done.stdout
     assert_secret_kept(done.stdout, done.stderr)
@@ -100,7 +100,7 @@ def test_an_error_on_the_server_is_one_line_without_the_password(
     other = postgres_database(require_postgres(request))
     name = other.rsplit("/", 1)[1]
     try:
-        line = one_error(cli, login.url(database=name))
+        line = one_error(cli, login.url(database=name), "init")
     finally:
         drop_postgres_database(other)
     assert line.startswith(f"error: {login.shown(database=name)}: "), line

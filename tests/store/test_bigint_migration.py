@@ -56,7 +56,7 @@ def version_one(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     shutil.copy(STEPS / "0001_initial.py", ladder)
     with monkeypatch.context() as patch:
         patch.setattr(schema, "MIGRATIONS", ladder)
-        open_database(target)
+        open_database(target, create=True)
         assert schema.database_version() == 1
         products.save_products([products.ProductInput("BULK", "Gravel", False, "test")])
         inventory.receive(
