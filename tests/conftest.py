@@ -20,6 +20,10 @@ import pytest
 # Headless Qt, and a private home for logs and default databases, before anything imports them.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("BACKORDER_DESKTOP_HOME", tempfile.mkdtemp(prefix="backorder-test-home-"))
+# The suite starts the program thousands of times: let Python keep the modules it compiles
+# (a machine that sets PYTHONDONTWRITEBYTECODE makes each start compile them all again, 0.37 s
+# instead of 0.21 s).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 from backorder_desktop.store import database
 from backorder_desktop.store.schema import open_database
