@@ -27,29 +27,30 @@ def shown(target: str) -> str:
     The user information ends at the last `@`, not at the first `/`, `?` or `#`: a
     password written without URL encoding is hidden whole all the same.
     """
-    if not target.startswith(SCHEMES):
-        return target
-    scheme, rest = target.split("://", 1)
-    userinfo, at, place = rest.rpartition("@")
-    if at and ":" in userinfo:
-        rest = f"{userinfo.split(':', 1)[0]}:{HIDDEN}@{place}"
-    return f"{scheme}://{_PASSWORD_PARAMETER.sub(_hide_parameter, rest)}"
+    return _replace_password(target, HIDDEN)
 
 
 def without_password(target: str) -> str:
     """TARGET with no password at all, for a command a person may copy (the driver then reads
     ~/.pgpass); a file path unchanged."""
+    return _replace_password(target, None)
+
+
+def _replace_password(target: str, by: str | None) -> str:
+    """TARGET with the password of its user part and of a `password=` parameter replaced by BY,
+    or taken out when BY is None."""
     if not target.startswith(SCHEMES):
         return target
     scheme, rest = target.split("://", 1)
     userinfo, at, place = rest.rpartition("@")
     if at and ":" in userinfo:
-        rest = f"{userinfo.split(':', 1)[0]}@{place}"
-    return f"{scheme}://{_PASSWORD_PARAMETER.sub('', rest)}"
-
-
-def _hide_parameter(match: re.Match[str]) -> str:
-    return match.group(1) + HIDDEN
+        user = userinfo.split(":", 1)[0]
+        rest = f"{user}@{place}" if by is None else f"{user}:{by}@{place}"
+    if by is not None:
+        return f"{scheme}://{_PASSWORD_PARAMETER.sub(lambda m: m.group(1) + by, rest)}"
+    base, _mark, query = rest.partition("?")
+    kept = [p for p in query.split("&") if p and not p.lower().startswith("password=")]
+    return f"{scheme}://{base}{'?' + '&'.join(kept) if kept else ''}"
 
 
 def connection_settings(url: str) -> dict[str, Any]:
