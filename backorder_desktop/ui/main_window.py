@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSignalBlocker, QThreadPool, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, QSize, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 SWITCH_WAIT_SECONDS = 600.0
 # How often the window looks whether its database file is still where it was opened.
 FILE_WATCH_MS = 10_000
+FIRST_SIZE = QSize(1180, 720)
+FRAME_ROOM = QSize(0, 40)  # a title bar that the window manager adds above the window
 DATABASE_FILES = "SQLite database (*.sqlite3 *.db);;All (*)"
 
 
@@ -187,7 +189,10 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 720)
+            # The first start: a comfortable size, but never more than the screen has room for
+            # (a 1024x700 laptop would otherwise lose the status bar and the right edge).
+            room = self.screen().availableGeometry().size() - FRAME_ROOM
+            self.resize(FIRST_SIZE.boundedTo(room))
         self._load_seen()
 
     def _load_seen(self) -> None:
