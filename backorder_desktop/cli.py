@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return -1  # the caller opens the window
     if args.command == "run" and args.explain and not args.dry_run:
         parser.error("--explain goes with --dry-run")
-    target = args.db or default_database()
+    target = args.target = args.db or default_database()
     try:
         # Only init and demo create a database: a mistyped --db makes no file.
         args.opened = open_database(target, create=args.command in CREATING)
@@ -150,8 +150,7 @@ def _error(message: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
-    target = args.db or default_database()
-    place = shown(target)  # a URL's password reads ***
+    place = shown(args.target)  # a URL's password reads ***
     version = database_version()
     if args.opened == "created":
         print(f"created a new empty database at {place} (schema {version}; both schedules off)", file=out)

@@ -20,6 +20,7 @@ from backorder_desktop.domain.shipments import shipment_number
 from backorder_desktop.logs import LOG_NAME
 from backorder_desktop.paths import log_dir
 from backorder_desktop.store.database import db, query
+from backorder_desktop.store.identity import SQLITE_HEADER
 
 KINDS = ("shipments", "backorders", "stock", "runs")
 COLUMNS = {
@@ -152,7 +153,6 @@ def write_file(kind: str, path: Path, fmt: str = "csv") -> int:
     return count
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
 
 

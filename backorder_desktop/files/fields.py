@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from backorder_desktop.domain import identifiers
-from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
+from backorder_desktop.domain.limits import MAX_QUANTITY, text_problem
 
 _WHOLE = re.compile(r"^[0-9]+$")
 _SIGNED = re.compile(r"^[+-]?[0-9]+$")
@@ -18,13 +18,12 @@ class FieldError(ValueError):
 
 
 def text(value: str, required: bool = True) -> str:
-    if "\0" in value:  # stored by SQLite, refused by PostgreSQL: bad input on both
-        raise FieldError("holds a NUL character (\\x00), which no database stores as text")
     value = value.strip()
     if required and not value:
         raise FieldError("is empty")
-    if len(value) > MAX_TEXT:
-        raise FieldError(f"is {len(value)} characters long (at most {MAX_TEXT})")
+    problem = text_problem("", "", value)  # a NUL, or too long: the domain's own limits
+    if problem:
+        raise FieldError(problem.message)
     return value
 
 

@@ -81,8 +81,6 @@ def inspect_sqlite(path: Path) -> Found:
     """What the file at PATH holds; sqlite3.Error if SQLite cannot read it."""
     if not path.exists():
         return Found("missing")
-    if path.is_dir():
-        return Found("not-sqlite")
     with path.open("rb") as file:
         header = file.read(100)
     if not header:
