@@ -9,7 +9,6 @@ import argparse
 import json
 import logging
 import os
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
-from backorder_desktop.store.database import DatabaseProblem, explain, read_only
+from backorder_desktop.store.database import DatabaseProblem, close, explain, read_only
 from backorder_desktop.store.schema import database_version, open_database
 from backorder_desktop.store.urls import shown
 
@@ -109,47 +108,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
-    """Run one command; return the exit status."""
-    out = out or sys.stdout
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """ARGV (default: the process's) parsed and its usage checked; argparse's SystemExit on bad
+    usage (status 2), --help and --version (status 0), after it printed why."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        return -1  # the caller opens the window
     if args.command == "run" and args.explain and not args.dry_run:
         parser.error("--explain goes with --dry-run")
+    return args
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Run the command ARGS name, printing to STDOUT and STDERR; return the exit status."""
     target = args.target = args.db or default_database()
     try:
         # Only init and demo create a database: a mistyped --db makes no file.
         args.opened = open_database(target, create=args.command in CREATING)
-        return COMMANDS[args.command](args, out)
+        return COMMANDS[args.command](args, stdout, stderr)
     except BadInput as error:
         for line in error.lines():  # the first problems, then how many more
-            _error(line)
+            _error(line, stderr)
         return BAD_INPUT
     except (Refused, DatabaseProblem) as error:
-        _error(str(error))
+        _error(str(error), stderr)
         return FAILED
     except peewee.DatabaseError as error:
-        _error(str(explain(error, target)))
+        _error(str(explain(error, target)), stderr)
         return FAILED
     except BrokenPipeError:
         # The reader went away (`... | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stdout.fileno())
         return OK
     except Exception as error:
         log.exception("the %s command failed", args.command)
-        _error(f"internal error ({type(error).__name__}: {error}); the log file has the details")
+        _error(f"internal error ({type(error).__name__}: {error}); the log file has the details", stderr)
         return FAILED
+    finally:
+        _close()
 
 
-def _error(message: str) -> None:
-    """One line on stderr: a newline or a direction override in a value cannot break it."""
-    print(f"error: {printable(message)}", file=sys.stderr)
+def _close() -> None:
+    """Close the command's database, so that the next command in this process opens its own;
+    the command has already said how it went, so a failure here is only logged."""
+    try:
+        close()
+    except Exception:
+        log.warning("closing the database failed", exc_info=True)
 
 
-def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+def _error(message: str, stderr: TextIO) -> None:
+    """One line on STDERR: a newline or a direction override in a value cannot break it."""
+    print(f"error: {printable(message)}", file=stderr)
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     place = shown(args.target)  # a URL's password reads ***
     version = database_version()
     if args.opened == "created":
@@ -163,26 +176,26 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     return OK
 
 
-def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from backorder_desktop.demo import load_demo
 
     print(load_demo(), file=out)
     return OK
 
 
-def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(imports.import_file(args.kind, args.file), file=out)
     return OK
 
 
-def cmd_ship(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_ship(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ids = shipments.parse_numbers(args.shipment)
     units = shipments.ship(ids)
     print(f"shipped {', '.join(map(shipments.shipment_number, ids))}: {units} units", file=out)
     return OK
 
 
-def cmd_void_shipment(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_void_shipment(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ids = shipments.parse_numbers(args.shipment)
     units = shipments.void(ids)
     print(
@@ -191,7 +204,7 @@ def cmd_void_shipment(args: argparse.Namespace, out: TextIO) -> int:
     return OK
 
 
-def cmd_void_order(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_void_order(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     released, cancelled = shipments.void_order(args.order)
     print(
         f"voided order {args.order}: {released} committed units released,"
@@ -201,7 +214,7 @@ def cmd_void_order(args: argparse.Namespace, out: TextIO) -> int:
     return OK
 
 
-def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = allocation.run_process(args.process, "cli", dry_run=args.dry_run, explain=args.explain)
     record = result.record
     values = exports.run_row(record)
@@ -216,27 +229,27 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
                 file=out,
             )
     if record.outcome == "failed":
-        print(f"error: the {record.process} run failed: {record.error}", file=sys.stderr)
+        print(f"error: the {record.process} run failed: {record.error}", file=err)
         return FAILED
     if args.dry_run and read_only():
-        print("note: the database is read-only: this dry run's record was not kept", file=sys.stderr)
+        print("note: the database is read-only: this dry run's record was not kept", file=err)
     return OK
 
 
-def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output is None:
         exports.write(args.kind, out, args.format)
         return OK
     try:
         count = exports.write_file(args.kind, args.output, args.format)
     except OSError as error:
-        print(f"error: {args.output}: cannot write ({error.strerror})", file=sys.stderr)
+        print(f"error: {args.output}: cannot write ({error.strerror})", file=err)
         return FAILED
-    print(f"exported {count} {args.kind} rows to {args.output}", file=sys.stderr)
+    print(f"exported {count} {args.kind} rows to {args.output}", file=err)
     return OK
 
 
-def cmd_prefs(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_prefs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     enabled = True if args.enable else False if args.disable else None
     prefs = (
         preferences.save(enabled, args.order_by)
@@ -248,7 +261,7 @@ def cmd_prefs(args: argparse.Namespace, out: TextIO) -> int:
     return OK
 
 
-def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from backorder_desktop.domain.check import check
 
     report = check()
@@ -265,7 +278,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return OK if report.ok else FAILED
 
 
-def cmd_schedules(args: argparse.Namespace, out: TextIO) -> int:
+def cmd_schedules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if getattr(args, "action", None) == "set":
         saved_schedules.save(
             args.code,
@@ -322,7 +335,7 @@ def _view(
 
 
 CREATING = ("init", "demo")
-COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
     "import": cmd_import,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from backorder_desktop.domain.shipments import shipment_id, shipment_number
 from backorder_desktop.store.database import query
@@ -177,6 +177,28 @@ def new_shipments_since(last_seen_id: int) -> int:
 
 def newest_shipment_id() -> int:
     return int(query("SELECT COALESCE(MAX(id), 0) FROM shipment")[0][0])
+
+
+class ShipmentSummary(NamedTuple):
+    """What a packing slip says of a shipment besides its lines."""
+
+    order: str
+    customer: str
+    ordered_at: datetime
+    status: str
+    created_at: datetime
+
+
+def shipment_summary(sid: int) -> ShipmentSummary:
+    """The order, customer and status of the shipment with id SID."""
+    ((order, customer, ordered_at, status, created_at),) = query(
+        "SELECT o.number, o.customer, o.ordered_at, s.status, s.created_at FROM shipment s"
+        " JOIN orders o ON o.id = s.order_id WHERE s.id = ?",
+        (sid,),
+    )
+    ordered, created = as_datetime(ordered_at), as_datetime(created_at)
+    assert ordered is not None and created is not None  # both columns are NOT NULL
+    return ShipmentSummary(order, customer, ordered, status, created)
 
 
 class BackorderListing(Listing):

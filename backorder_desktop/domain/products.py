@@ -44,6 +44,11 @@ def chunks(values: Sequence[object], size: int = CHUNK) -> Iterable[Sequence[obj
         yield values[start : start + size]
 
 
+def catalogue_is_empty() -> bool:
+    """Whether no product has been entered yet (a new database)."""
+    return not query("SELECT 1 FROM product LIMIT 1")
+
+
 def by_sku(skus: Iterable[str]) -> dict[str, StockItem]:
     """The products with the given SKUs (missing ones are simply absent)."""
     wanted = sorted(set(skus))

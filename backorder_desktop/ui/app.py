@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from backorder_desktop import cli
+from backorder_desktop.domain.products import catalogue_is_empty
 from backorder_desktop.paths import data_dir, default_database, resource
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
-from backorder_desktop.scheduling.isolated import isolated_runner
-from backorder_desktop.store.database import DatabaseProblem, query
+from backorder_desktop.store.database import DatabaseProblem
 from backorder_desktop.store.schema import open_database
 from backorder_desktop.store.urls import shown
 from backorder_desktop.ui.errors import ErrorReporter
-from backorder_desktop.ui.main_window import MainWindow
+from backorder_desktop.ui.main_window import MainWindow, make_engine
 from backorder_desktop.ui.workers import wait_for_background
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def demo_database() -> str:
 def prepare(target: str, demo: bool, create: bool = False) -> None:
     """Open TARGET (making it, with CREATE); with DEMO, fill it with the demo data set when empty."""
     open_database(target, create=create or demo)
-    if demo and not query("SELECT COUNT(*) FROM product")[0][0]:
+    if demo and catalogue_is_empty():
         from backorder_desktop.demo import load_demo
 
         log.info("filling %s with the demo data set", shown(target))
@@ -46,14 +46,9 @@ def build(target: str, engine: Engine | None = None) -> tuple[MainWindow, Engine
     return window, engine, bridge
 
 
-def make_engine(target: str, bridge: EngineBridge) -> Engine:
-    """The window's scheduler: runs go to a child process, so the window never waits on them."""
-    return Engine(listener=bridge.listener(), run=isolated_runner(target))
-
-
-def run_window(argv: list[str] | None = None) -> int:
-    """Open the window; return the exit status when it closes."""
-    args = cli.build_parser().parse_args(argv)
+def run_window(args: argparse.Namespace) -> int:
+    """Open the window on the database ARGS name (--db, --demo); return the exit status when
+    it closes."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Backorder Desktop")

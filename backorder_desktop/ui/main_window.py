@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import os
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QTabWidget,
+    QWidget,
 )
 
 from backorder_desktop import __version__
@@ -70,6 +71,12 @@ def _file_identity(target: str) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+def make_engine(target: str, bridge: EngineBridge, tz: tzinfo | None = None) -> Engine:
+    """The window's scheduler on TARGET: runs go to a child process, so the window never waits
+    on them; its events reach the window through BRIDGE."""
+    return Engine(listener=bridge.listener(), tz=tz, run=isolated_runner(target))
+
+
 def settings() -> QSettings:
     """The window's own settings (geometry, what was last seen), beside the data."""
     return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
@@ -92,17 +99,19 @@ class MainWindow(QMainWindow):
         self.run_log = RunLogTab()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Screens")
-        for tab, title in (
+        titled: tuple[tuple[QWidget, str], ...] = (
             (self.order_entry, "Order Entry"),
             (self.schedule_setup, "Schedule Setup"),
             (self.shipments, "Shipments"),
             (self.backorders, "Backorders"),
             (self.inventory, "Inventory"),
             (self.run_log, "Run Log"),
-        ):
+        )
+        for tab, title in titled:
             self.tabs.addTab(tab, title)
+        self.screens = tuple(tab for tab, _title in titled)  # in the order of the tab bar
         self.setCentralWidget(self.tabs)
-        self._previous_tab = 0
+        self._previous_tab: QWidget | None = self.order_entry
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -149,8 +158,8 @@ class MainWindow(QMainWindow):
         self._action(tools, "&Check database", self.check_database)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
-        for number in range(1, 7):
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.tabs.setCurrentIndex(n - 1))
+        for number, screen in enumerate(self.screens, start=1):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda s=screen: self.tabs.setCurrentWidget(s))
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
     def _connect(self) -> None:
@@ -217,11 +226,13 @@ class MainWindow(QMainWindow):
 
     def _count_new(self) -> None:
         count = browse.new_shipments_since(self.shipments.seen_id)
-        self.tabs.setTabText(2, f"Shipments ({count} new)" if count else "Shipments")
+        title = f"Shipments ({count} new)" if count else "Shipments"
+        self.tabs.setTabText(self.tabs.indexOf(self.shipments), title)
 
     def _tab_changed(self, index: int) -> None:
-        previous, self._previous_tab = self._previous_tab, index
-        if previous == 0 and self.order_entry.has_unsaved_changes():
+        current = self.tabs.widget(index)
+        previous, self._previous_tab = self._previous_tab, current
+        if previous is self.order_entry and self.order_entry.has_unsaved_changes():
             answer = QMessageBox.question(
                 self,
                 "Unsaved changes",
@@ -232,15 +243,15 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Save,
             )
             if answer == QMessageBox.StandardButton.Cancel:
-                self._previous_tab = 0
+                self._previous_tab = self.order_entry
                 with QSignalBlocker(self.tabs):  # going back is no new tab change to ask about
-                    self.tabs.setCurrentIndex(0)
+                    self.tabs.setCurrentWidget(self.order_entry)
                 return
             if answer == QMessageBox.StandardButton.Save:
                 self.order_entry.save()
             else:
                 self.order_entry.cancel()
-        if previous == 2 and index != 2:
+        if previous is self.shipments and current is not self.shipments:
             self.mark_shipments_seen()
 
     def mark_shipments_seen(self) -> None:
@@ -423,9 +434,7 @@ class MainWindow(QMainWindow):
                 self.say(f"Opened {shown(target)}.")
             elif not isinstance(error, NoDatabase) or create:
                 self.show_error(error, report)
-            self.engine = Engine(
-                listener=self.bridge.listener(), tz=engine.tz, run=isolated_runner(self.target)
-            )
+            self.engine = make_engine(self.target, self.bridge, tz=engine.tz)
             self.engine.start()
             self._new_timer.start()
             self.load_all()
@@ -504,7 +513,7 @@ class MainWindow(QMainWindow):
         self.file_watch.stop()
         saved = settings()
         saved.setValue("window/geometry", self.saveGeometry())
-        if self.tabs.currentIndex() == 2:
+        if self.tabs.currentWidget() is self.shipments:
             self.mark_shipments_seen()
         saved.sync()
         super().closeEvent(event)

@@ -7,18 +7,13 @@ from pathlib import Path
 
 from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
 
-from backorder_desktop.domain.browse import shipment_lines
+from backorder_desktop.domain.browse import shipment_lines, shipment_summary
 from backorder_desktop.domain.shipments import shipment_number
-from backorder_desktop.store.database import query
 
 
 def slip_html(sid: int) -> str:
     """One shipment's packing slip as HTML."""
-    number, customer, ordered_at, status, created_at = query(
-        "SELECT o.number, o.customer, o.ordered_at, s.status, s.created_at FROM shipment s"
-        " JOIN orders o ON o.id = s.order_id WHERE s.id = ?",
-        (sid,),
-    )[0]
+    shipment = shipment_summary(sid)
     rows = "".join(
         f"<tr><td>{line}</td><td>{html.escape(sku)}</td><td>{html.escape(name)}</td>"
         f"<td align='right'>{qty}</td></tr>"
@@ -26,9 +21,10 @@ def slip_html(sid: int) -> str:
     )
     return (
         f"<h1>Packing slip {shipment_number(sid)}</h1>"
-        f"<p><b>Customer:</b> {html.escape(customer)}<br><b>Order:</b> {html.escape(number)}"
-        f" (ordered {str(ordered_at)[:16]})<br><b>Shipment created:</b> {str(created_at)[:16]}"
-        f"<br><b>Status:</b> {status}</p>"
+        f"<p><b>Customer:</b> {html.escape(shipment.customer)}<br><b>Order:</b> {html.escape(shipment.order)}"
+        f" (ordered {shipment.ordered_at:%Y-%m-%d %H:%M})"
+        f"<br><b>Shipment created:</b> {shipment.created_at:%Y-%m-%d %H:%M}"
+        f"<br><b>Status:</b> {shipment.status}</p>"
         "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
         "<tr><th>Line</th><th>SKU</th><th>Product</th><th>Quantity</th></tr>"
         f"{rows}</table><p>Packed by: ____________  Checked by: ____________</p>"

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
-from backorder_desktop.store import database
+from backorder_desktop.store.database import close
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class _Task(QRunnable):
             self.error = error
             self.report = traceback.format_exc()
         finally:
-            database.close()
+            close()
             self.signal.finished.emit()
 
     def _hand_over(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
+from backorder_desktop.cli import parse_arguments
 from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.store import database
 from backorder_desktop.store.database import query
@@ -186,12 +187,12 @@ def test_the_first_start_makes_the_default_database_but_never_another_path(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own: undone after
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     typo = tmp_path / "typo.sqlite3"
-    assert app.run_window(["--db", str(typo)]) == 1
+    assert app.run_window(parse_arguments(["--db", str(typo)])) == 1
     assert len(said) == 1 and "no database here" in said[0], said
     assert not typo.exists()
     assert not os.path.exists(default_database())
     try:
-        assert app.run_window([]) == 0
+        assert app.run_window(parse_arguments([])) == 0
     finally:
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, MainWindow):
