@@ -1,6 +1,6 @@
 """The scheduling engine: a background thread that runs the two processes when their schedules say.
 
-It owns a `schedule.Scheduler` whose jobs take their next run from plan.py
+It owns a `schedule.Scheduler` whose jobs take their next run from domain/planning.py
 and the engine's clock (injectable, so tests move time by hand). Processes run
 in worker threads, one at a time; the database lock of the core keeps runs
 apart across programs too. Catch-up is derived from the run table, never from
@@ -17,20 +17,16 @@ from typing import Any
 
 import schedule
 
-from backorder_desktop.domain import allocation, preferences
+from backorder_desktop.domain import allocation, planning, preferences
+from backorder_desktop.domain import clock as _clock
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.allocation import Progress, RunRecord
-from backorder_desktop.scheduling import plan
 from backorder_desktop.store import database
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 PAUSED_REASON = "back order management is off"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Listener:
@@ -50,16 +46,18 @@ class Listener:
 
 
 class _PlannedJob(schedule.Job):
-    """A job of the `schedule` library whose next run comes from plan.next_run on the engine's clock."""
+    """A job of the `schedule` library whose next run comes from planning.next_run on the engine's clock."""
 
-    def __init__(self, engine: Engine, process: str, rule: plan.Rule, scheduler: schedule.Scheduler) -> None:
+    def __init__(
+        self, engine: Engine, process: str, rule: planning.Rule, scheduler: schedule.Scheduler
+    ) -> None:
         super().__init__(1, scheduler)
         self.unit = "minutes"
         self.engine = engine
         self.process = process
         self.rule = rule
         self.job_func = self._fire  # type: ignore[assignment]
-        self.next_run = plan.next_run(rule, engine.clock(), engine.tz)
+        self.next_run = planning.next_run(rule, engine.clock(), engine.tz)
 
     @property
     def should_run(self) -> bool:
@@ -68,7 +66,7 @@ class _PlannedJob(schedule.Job):
     def run(self) -> Any:
         self._fire()
         self.last_run = self.engine.clock()
-        self.next_run = plan.next_run(self.rule, self.engine.clock(), self.engine.tz)
+        self.next_run = planning.next_run(self.rule, self.engine.clock(), self.engine.tz)
         return None
 
     def _fire(self) -> None:
@@ -84,15 +82,15 @@ class Engine:
     def __init__(
         self,
         *,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         tz: tzinfo | None = None,
         listener: Listener | None = None,
         tick_seconds: float = 1.0,
         poll_seconds: float = 15.0,
         run: Callable[..., allocation.RunResult] = allocation.run_process,
     ) -> None:
-        self.clock = clock
-        self.tz = tz or plan.local_zone()
+        self.clock: Clock = clock or _clock.utc_now
+        self.tz = tz or _clock.local_zone()
         self.listener = listener or Listener()
         self.tick_seconds = tick_seconds
         self.poll_seconds = poll_seconds
@@ -221,7 +219,7 @@ class Engine:
             if not marks:
                 continue
             since = max(marks).replace(tzinfo=self.tz)
-            due = plan.last_due(row.rule, since, now, self.tz)
+            due = planning.last_due(row.rule, since, now, self.tz)
             if due is not None:
                 log.info("%s missed its run due %s; catching up once", row.process, due)
                 self.start_run(row.process, "catch-up")

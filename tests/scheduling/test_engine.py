@@ -3,9 +3,9 @@ catches up once after a sleep or a restart, and does nothing while backorder man
 
 The engine is driven by hand: a fake clock moved step by step and engine.tick() called after each
 step, without the engine thread (except in the last stories). Processes still run in the engine's
-worker threads; each tick is followed by joining them. The domain stamps run records with
-domain.clock.now(), patched here to the fake clock's wall time in the engine's zone, so the run
-table and the clock agree.
+worker threads; each tick is followed by joining them. The engine and the domain read one clock,
+domain.clock: its utc_now is patched here to the fake clock and its local_zone to the engine's
+zone, so the run table and the engine agree.
 """
 
 from __future__ import annotations
@@ -100,9 +100,7 @@ class World:
     engines: list[Engine] = field(default_factory=list)
 
     def engine(self, run: Callable[..., RunResult] | None = None, **kwargs: Any) -> Engine:
-        made = Engine(
-            clock=self.clock, tz=self.tz, listener=RecordingListener(), run=run or RealRuns(), **kwargs
-        )
+        made = Engine(listener=RecordingListener(), run=run or RealRuns(), **kwargs)
         self.engines.append(made)
         return made
 
@@ -151,7 +149,8 @@ def make_world(
     clock_class: type[FakeClock] = FakeClock,
 ) -> Iterator[World]:
     fake = clock_class(start)
-    monkeypatch.setattr(clock, "now", lambda: fake.now.astimezone(tz).replace(tzinfo=None, microsecond=0))
+    monkeypatch.setattr(clock, "utc_now", fake)
+    monkeypatch.setattr(clock, "local_zone", lambda: tz)
     world = World(fake, tz)
     preferences.save(backorders_enabled=True)
     try:
