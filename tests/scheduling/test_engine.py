@@ -23,7 +23,7 @@ import pytest
 from backorder_desktop.domain import allocation, clock, inventory, orders, preferences, products
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.allocation import Progress, RunRecord, RunResult
-from backorder_desktop.scheduling.engine import PAUSED_REASON, Engine, Listener
+from backorder_desktop.scheduling.engine import PAUSED_REASON, SLOTS, Engine, Listener
 from backorder_desktop.store import database
 from backorder_desktop.store.database import query
 
@@ -271,6 +271,24 @@ def test_turning_a_schedule_on_and_off_takes_effect_at_the_next_tick(world: Worl
     world.clock.set(world.clock.now + timedelta(seconds=1))
     tick(engine)
     assert engine.next_runs()["secondary"] is None
+
+
+def test_each_reload_leaves_one_job_per_schedule_that_is_on_and_the_slot_after_follows_the_new_rule(
+    world: World,
+) -> None:
+    primary_on()
+    engine = world.engine()
+    tick(engine)
+    for every in (20, 10, 15):
+        primary_on(every=every)
+        saved_schedules.save(saved_schedules.SECONDARY_CODE, enabled=every != 15)
+        engine.reload()
+        world.clock.set(world.clock.now + timedelta(seconds=1))
+        tick(engine)
+    jobs = engine._scheduler
+    assert [len(jobs.get_jobs(tag)) for tag in (SLOTS, "primary", "secondary")] == [1, 1, 0]
+    advance(world, engine, world.at(2026, 11, 24, 10, 45))
+    assert [s[11:16] for _p, _t, s, _o in run_rows()] == ["10:30", "10:45"]  # not 10:40
 
 
 def test_a_change_saved_by_another_program_is_picked_up_within_poll_seconds(world: World) -> None:
