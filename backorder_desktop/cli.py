@@ -17,13 +17,11 @@ from typing import TextIO
 import peewee
 
 from backorder_desktop import __version__
-from backorder_desktop.domain import allocation, preferences, shipments
+from backorder_desktop.domain import allocation, clock, planning, preferences, shipments
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput, Refused, printable
 from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
-from backorder_desktop.scheduling import plan
-from backorder_desktop.scheduling.engine import utc_now
 from backorder_desktop.store.database import DatabaseProblem, close, explain, read_only
 from backorder_desktop.store.schema import database_version, open_database
 from backorder_desktop.store.urls import shown
@@ -100,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     flag.add_argument("--on", dest="enabled", action="store_const", const=True)
     flag.add_argument("--off", dest="enabled", action="store_const", const=False)
     change.add_argument("--every", type=int, metavar="N")
-    change.add_argument("--unit", choices=plan.UNITS)
+    change.add_argument("--unit", choices=planning.UNITS)
     change.add_argument("--days", metavar="mon,tue,...")
     change.add_argument("--start", metavar="HH:MM")
     change.add_argument("--end", metavar="HH:MM")
@@ -299,7 +297,7 @@ def cmd_schedules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         last_text = f"{exports.iso(last.started_at)} ({last.outcome})" if last else "never"
         print(
             f"{row.code:<5} {row.name:<28} {'on' if row.rule.enabled else 'off':<3}"
-            f" {plan.describe(row.rule):<42} {exports.iso(upcoming) or '-':<20} {last_text}",
+            f" {planning.describe(row.rule):<42} {exports.iso(upcoming) or '-':<20} {last_text}",
             file=out,
         )
     return OK
@@ -309,7 +307,7 @@ def _schedule_rows() -> list[
     tuple[saved_schedules.Schedule, saved_schedules.LastRun | None, datetime | None]
 ]:
     """Each schedule with its last run and its next run (local time)."""
-    now, tz = utc_now(), plan.local_zone()
+    now, tz = clock.utc_now(), clock.local_zone()
     return [
         (row, saved_schedules.last_run(row.process), saved_schedules.next_run_of(row, now, tz))
         for row in saved_schedules.load_all()
@@ -326,7 +324,7 @@ def _view(
         "on": row.rule.enabled,
         "every": row.rule.every,
         "unit": row.rule.unit,
-        "days": [plan.DAYS[d] for d in sorted(row.rule.days)],
+        "days": [planning.DAYS[d] for d in sorted(row.rule.days)],
         "start": f"{row.rule.start:%H:%M}",
         "end": f"{row.rule.end:%H:%M}",
         "next_run": exports.iso(upcoming),

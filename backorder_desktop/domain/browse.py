@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
+from backorder_desktop.domain import clock
 from backorder_desktop.domain.shipments import shipment_id, shipment_number
 from backorder_desktop.store.database import query
 
@@ -244,7 +245,7 @@ class BackorderListing(Listing):
         number, customer, ordered_at, priority, line, sku, name, waiting, available = row
         ordered = as_datetime(ordered_at)
         assert ordered is not None
-        today = self.today or date.today()
+        today = self.today or clock.now().date()
         age = (today - ordered.date()).days
         return (number, customer, ordered, age, priority, line, sku, name, waiting, available)
 

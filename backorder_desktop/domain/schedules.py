@@ -9,7 +9,7 @@ from typing import Any
 
 from backorder_desktop.domain import clock
 from backorder_desktop.domain.errors import BadInput, Problem
-from backorder_desktop.scheduling.plan import DAYS, UNITS, Rule, next_run
+from backorder_desktop.domain.planning import DAYS, UNITS, Rule, next_run
 from backorder_desktop.store.database import executemany, query, write
 
 PRIMARY_CODE, SECONDARY_CODE = 7792, 8050

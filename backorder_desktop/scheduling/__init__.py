@@ -1,1 +1,1 @@
-"""Automation schedules: pure planning (plan.py), the background engine, and the Qt bridge."""
+"""Automation schedules: the background engine, runs in a child process, and the Qt bridge."""

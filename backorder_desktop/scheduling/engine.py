@@ -1,10 +1,13 @@
 """The scheduling engine: a background thread that runs the two processes when their schedules say.
 
-It owns a `schedule.Scheduler` whose jobs take their next run from plan.py
-and the engine's clock (injectable, so tests move time by hand). Processes run
-in worker threads, one at a time; the database lock of the core keeps runs
-apart across programs too. Catch-up is derived from the run table, never from
-memory, so a restart or a sleeping machine runs a missed process once.
+It holds one job per process with a schedule that is on, made, tagged and cleared through the
+public API of the `schedule` library (`every().do()`, `tag`, `clear`, `run_all`; pinned to
+1.2.x in pyproject.toml). Each tick runs every job, and the job asks the pure planner
+(domain/planning.py), on the engine's clock, whether its slot is due: the library's own timing
+reads the machine's naive local time, which a test cannot move and which repeats an hour every
+autumn. Processes run in worker threads, one at a time; the database lock of the core keeps
+runs apart across programs too. Catch-up is derived from the run table, never from memory, so
+a restart or a sleeping machine runs a missed process once.
 """
 
 from __future__ import annotations
@@ -13,24 +16,20 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
 
 import schedule
 
-from backorder_desktop.domain import allocation, preferences
+from backorder_desktop.domain import allocation, planning, preferences
+from backorder_desktop.domain import clock as _clock
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.allocation import Progress, RunRecord
-from backorder_desktop.scheduling import plan
 from backorder_desktop.store import database
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 PAUSED_REASON = "back order management is off"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+SLOTS = "slots"  # the tag of every process's job (each is tagged with its process too)
 
 
 class Listener:
@@ -49,55 +48,27 @@ class Listener:
     def resumed(self) -> None: ...
 
 
-class _PlannedJob(schedule.Job):
-    """A job of the `schedule` library whose next run comes from plan.next_run on the engine's clock."""
-
-    def __init__(self, engine: Engine, process: str, rule: plan.Rule, scheduler: schedule.Scheduler) -> None:
-        super().__init__(1, scheduler)
-        self.unit = "minutes"
-        self.engine = engine
-        self.process = process
-        self.rule = rule
-        self.job_func = self._fire  # type: ignore[assignment]
-        self.next_run = plan.next_run(rule, engine.clock(), engine.tz)
-
-    @property
-    def should_run(self) -> bool:
-        return self.next_run is not None and self.engine.clock() >= self.next_run
-
-    def run(self) -> Any:
-        self._fire()
-        self.last_run = self.engine.clock()
-        self.next_run = plan.next_run(self.rule, self.engine.clock(), self.engine.tz)
-        return None
-
-    def _fire(self) -> None:
-        if self.engine.paused:
-            log.info("%s due but not started: %s", self.process, PAUSED_REASON)
-            return
-        self.engine.start_run(self.process, "schedule")
-
-
 class Engine:
     """Runs the Primary and Secondary processes on their saved schedules."""
 
     def __init__(
         self,
         *,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         tz: tzinfo | None = None,
         listener: Listener | None = None,
         tick_seconds: float = 1.0,
         poll_seconds: float = 15.0,
         run: Callable[..., allocation.RunResult] = allocation.run_process,
     ) -> None:
-        self.clock = clock
-        self.tz = tz or plan.local_zone()
+        self.clock: Clock = clock or _clock.utc_now
+        self.tz = tz or _clock.local_zone()
         self.listener = listener or Listener()
         self.tick_seconds = tick_seconds
         self.poll_seconds = poll_seconds
         self._run = run
         self._scheduler = schedule.Scheduler()
+        self._slots: dict[str, datetime | None] = {}  # each scheduled process's next slot (aware)
         self._stop = threading.Event()
         self._reload = threading.Event()
         self._run_lock = threading.Lock()  # one process at a time in this program
@@ -136,9 +107,7 @@ class Engine:
     def next_runs(self) -> dict[str, datetime | None]:
         """Each process's next scheduled run (aware), None while its schedule is off."""
         found: dict[str, datetime | None] = {p: None for p in allocation.PROCESSES}
-        for job in self._scheduler.jobs:
-            if isinstance(job, _PlannedJob):
-                found[job.process] = job.next_run
+        found.update(self._slots)
         return found
 
     # -- the engine thread -----------------------------------------------------------------
@@ -175,7 +144,7 @@ class Engine:
                 if self._print(found) != self._fingerprint:
                     self._load(now, found)
         self._last_tick = now
-        self._scheduler.run_pending()
+        self._scheduler.run_all()
 
     def _poll_due(self, now: datetime) -> bool:
         return self._last_poll is None or (now - self._last_poll).total_seconds() >= self.poll_seconds
@@ -193,12 +162,29 @@ class Engine:
         self._fingerprint = self._print(found)
         self._last_poll = now
         rows, enabled = found
-        self._scheduler.clear()
+        slots: dict[str, datetime | None] = {}
+        self._scheduler.clear(SLOTS)
         for row in rows:
             if row.rule.enabled:
-                self._scheduler.jobs.append(_PlannedJob(self, row.process, row.rule, self._scheduler))
+                slots[row.process] = planning.next_run(row.rule, self.clock(), self.tz)
+                # Whatever period the library keeps, each tick runs every job (run_all).
+                job = self._scheduler.every().second.do(self._run_if_due, row.process, row.rule)
+                job.tag(SLOTS, row.process)
+        self._slots = slots
         self._set_paused(not enabled)
         self.listener.schedules_changed(self.next_runs())
+
+    def _run_if_due(self, process: str, rule: planning.Rule) -> None:
+        """The one place a slot is found due and fired: PROCESS runs once the engine's clock has
+        reached its next slot, and the slot after that is planned from the clock."""
+        slot = self._slots.get(process)
+        if slot is None or self.clock() < slot:
+            return
+        if self.paused:
+            log.info("%s due but not started: %s", process, PAUSED_REASON)
+        else:
+            self.start_run(process, "schedule")
+        self._slots[process] = planning.next_run(rule, self.clock(), self.tz)
 
     def _set_paused(self, paused: bool) -> None:
         if paused != self.paused or self._last_tick is None:
@@ -221,7 +207,7 @@ class Engine:
             if not marks:
                 continue
             since = max(marks).replace(tzinfo=self.tz)
-            due = plan.last_due(row.rule, since, now, self.tz)
+            due = planning.last_due(row.rule, since, now, self.tz)
             if due is not None:
                 log.info("%s missed its run due %s; catching up once", row.process, due)
                 self.start_run(row.process, "catch-up")

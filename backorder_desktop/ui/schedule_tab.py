@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import time
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QTime, QTimer, Signal
@@ -25,10 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backorder_desktop.domain import schedules
+from backorder_desktop.domain import clock, planning, schedules
 from backorder_desktop.domain.errors import BadInput, Problem
-from backorder_desktop.scheduling import plan
-from backorder_desktop.scheduling.engine import utc_now
 from backorder_desktop.ui.errors import plain_message
 from backorder_desktop.ui.format import when
 from backorder_desktop.ui.widgets import INVALID, button, label_for, named
@@ -84,7 +82,7 @@ class ScheduleTab(QWidget):
         self.every = QSpinBox()
         self.every.setRange(-9999, 9999)  # out-of-range values are refused with a message, not clamped
         self.unit = QComboBox()
-        for unit in plan.UNITS:
+        for unit in planning.UNITS:
             self.unit.addItem(unit, unit)
         grid.addWidget(label_for("Run every:", self.every), 1, 0)
         grid.addWidget(self.every, 1, 1)
@@ -92,7 +90,7 @@ class ScheduleTab(QWidget):
         grid.addWidget(self.unit, 1, 3)
         days_row = QHBoxLayout()
         self.days: list[QCheckBox] = []
-        for name in plan.DAYS:
+        for name in planning.DAYS:
             box = named(QCheckBox(name.capitalize()), name.capitalize())
             self.days.append(box)
             days_row.addWidget(box)
@@ -179,8 +177,8 @@ class ScheduleTab(QWidget):
         fires). With KEEP_EDITS (a refresh the person did not ask for), an editor that holds
         something of theirs (see editing()) is left as it is."""
         self.rows = schedules.load_all()
-        now = utc_now()
-        tz = plan.local_zone()
+        now = clock.utc_now()
+        tz = clock.local_zone()
         with QSignalBlocker(self.table):
             self.table.setRowCount(len(self.rows))
             for r, row in enumerate(self.rows):
@@ -190,7 +188,7 @@ class ScheduleTab(QWidget):
                     "On" if row.rule.enabled else "Off",
                     str(row.code),
                     row.name,
-                    plan.describe(row.rule),
+                    planning.describe(row.rule),
                     when(upcoming, "—" if row.rule.enabled else "off"),
                     when(last.started_at if last else None, "never"),
                     last.outcome if last else "",
@@ -232,8 +230,8 @@ class ScheduleTab(QWidget):
         self._mark(None)
 
     def _show_plan(self, row: schedules.Schedule) -> None:
-        self.summary.setText(plan.describe(row.rule))
-        upcoming = schedules.next_run_of(row, utc_now(), plan.local_zone())
+        self.summary.setText(planning.describe(row.rule))
+        upcoming = schedules.next_run_of(row, clock.utc_now(), clock.local_zone())
         self.next_run.setText(f"Next run: {when(upcoming, 'none (the schedule is off)')}")
 
     def _widget_for(self, field: str) -> list[QWidget]:
@@ -280,7 +278,7 @@ class ScheduleTab(QWidget):
                 return
             self._mark(None)
             self.message.setStyleSheet("color: #2e7d32;")
-            self.message.setText(f"Saved at {datetime.now():%H:%M:%S}.")
+            self.message.setText(f"Saved at {clock.now():%H:%M:%S}.")
             self._fade.start(4000)
             self.load()
             self.saved.emit(code)

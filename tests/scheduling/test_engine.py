@@ -3,9 +3,9 @@ catches up once after a sleep or a restart, and does nothing while backorder man
 
 The engine is driven by hand: a fake clock moved step by step and engine.tick() called after each
 step, without the engine thread (except in the last stories). Processes still run in the engine's
-worker threads; each tick is followed by joining them. The domain stamps run records with
-domain.clock.now(), patched here to the fake clock's wall time in the engine's zone, so the run
-table and the clock agree.
+worker threads; each tick is followed by joining them. The engine and the domain read one clock,
+domain.clock: its utc_now is patched here to the fake clock and its local_zone to the engine's
+zone, so the run table and the engine agree.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pytest
 from backorder_desktop.domain import allocation, clock, inventory, orders, preferences, products
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.allocation import Progress, RunRecord, RunResult
-from backorder_desktop.scheduling.engine import PAUSED_REASON, Engine, Listener
+from backorder_desktop.scheduling.engine import PAUSED_REASON, SLOTS, Engine, Listener
 from backorder_desktop.store import database
 from backorder_desktop.store.database import query
 
@@ -100,9 +100,7 @@ class World:
     engines: list[Engine] = field(default_factory=list)
 
     def engine(self, run: Callable[..., RunResult] | None = None, **kwargs: Any) -> Engine:
-        made = Engine(
-            clock=self.clock, tz=self.tz, listener=RecordingListener(), run=run or RealRuns(), **kwargs
-        )
+        made = Engine(listener=RecordingListener(), run=run or RealRuns(), **kwargs)
         self.engines.append(made)
         return made
 
@@ -151,7 +149,8 @@ def make_world(
     clock_class: type[FakeClock] = FakeClock,
 ) -> Iterator[World]:
     fake = clock_class(start)
-    monkeypatch.setattr(clock, "now", lambda: fake.now.astimezone(tz).replace(tzinfo=None, microsecond=0))
+    monkeypatch.setattr(clock, "utc_now", fake)
+    monkeypatch.setattr(clock, "local_zone", lambda: tz)
     world = World(fake, tz)
     preferences.save(backorders_enabled=True)
     try:
@@ -272,6 +271,24 @@ def test_turning_a_schedule_on_and_off_takes_effect_at_the_next_tick(world: Worl
     world.clock.set(world.clock.now + timedelta(seconds=1))
     tick(engine)
     assert engine.next_runs()["secondary"] is None
+
+
+def test_each_reload_leaves_one_job_per_schedule_that_is_on_and_the_slot_after_follows_the_new_rule(
+    world: World,
+) -> None:
+    primary_on()
+    engine = world.engine()
+    tick(engine)
+    for every in (20, 10, 15):
+        primary_on(every=every)
+        saved_schedules.save(saved_schedules.SECONDARY_CODE, enabled=every != 15)
+        engine.reload()
+        world.clock.set(world.clock.now + timedelta(seconds=1))
+        tick(engine)
+    jobs = engine._scheduler
+    assert [len(jobs.get_jobs(tag)) for tag in (SLOTS, "primary", "secondary")] == [1, 1, 0]
+    advance(world, engine, world.at(2026, 11, 24, 10, 45))
+    assert [s[11:16] for _p, _t, s, _o in run_rows()] == ["10:30", "10:45"]  # not 10:40
 
 
 def test_a_change_saved_by_another_program_is_picked_up_within_poll_seconds(world: World) -> None:

@@ -14,7 +14,7 @@ import pytest
 from backorder_desktop.domain import clock
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput
-from backorder_desktop.scheduling.plan import Rule
+from backorder_desktop.domain.planning import Rule
 
 PRIMARY, SECONDARY = saved_schedules.PRIMARY_CODE, saved_schedules.SECONDARY_CODE
 WEEKDAYS = frozenset(range(5))

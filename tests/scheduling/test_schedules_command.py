@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backorder_desktop.scheduling import plan
+from backorder_desktop.domain import planning
 from tests.cli.conftest import Cli, build, cli_on
 from tests.places import Place, Shelf, table_rows
 
@@ -36,7 +36,7 @@ SET_15 = [
     "--end",
     "17:00",
 ]
-RULE_15 = plan.Rule(True, 15, "minutes", frozenset({0, 2}), time(8, 0), time(17, 0))
+RULE_15 = planning.Rule(True, 15, "minutes", frozenset({0, 2}), time(8, 0), time(17, 0))
 
 
 def program(db: Cli, *args: str) -> subprocess.CompletedProcess[str]:
@@ -66,11 +66,11 @@ def table_line(stdout: str, code: int) -> str:
     return lines[0]
 
 
-def expected_next(rule: plan.Rule, before: datetime, after: datetime) -> set[str]:
+def expected_next(rule: planning.Rule, before: datetime, after: datetime) -> set[str]:
     """The next run the planner gives just before and just after the command (a slot may pass)."""
     found = set()
     for now in (before, after):
-        moment = plan.next_run(rule, now, NY)
+        moment = planning.next_run(rule, now, NY)
         assert moment is not None
         found.add(moment.astimezone(NY).replace(tzinfo=None).isoformat(timespec="seconds"))
     return found
@@ -124,7 +124,7 @@ def test_schedules_shows_the_next_run_and_the_last_run(db: Cli) -> None:
     out = ok(db, "schedules")
     after = datetime.now(UTC)
     primary, secondary = table_line(out, 7792), table_line(out, 8050)
-    default = plan.Rule(True, 30, "minutes", frozenset(range(5)), time(7, 0), time(19, 0))
+    default = planning.Rule(True, 30, "minutes", frozenset(range(5)), time(7, 0), time(19, 0))
     assert " on " in primary
     assert any(moment in primary for moment in expected_next(default, before, after)), primary
     assert primary.rstrip().endswith(f"{started.group(1)} (skipped)")
@@ -166,7 +166,7 @@ def test_schedules_json_gives_next_and_last_run_as_local_iso_times(db: Cli) -> N
     after = datetime.now(UTC)
     assert isinstance(secondary["next_run"], str) and ISO_SECONDS.match(secondary["next_run"])
     assert isinstance(secondary["last_run"], str) and ISO_SECONDS.match(secondary["last_run"])
-    default = plan.Rule(True, 1, "days", frozenset(range(5)), time(18, 0), time(18, 0))
+    default = planning.Rule(True, 1, "days", frozenset(range(5)), time(18, 0), time(18, 0))
     assert secondary["next_run"] in expected_next(default, before, after)
     assert secondary["next_run"].endswith("T18:00:00")
     local_now = datetime.now(NY).replace(tzinfo=None)

@@ -1,7 +1,9 @@
-"""Schema versions: steps applied once each, a copy kept before migrating, newer databases refused."""
+"""Schema versions: steps applied once each, a copy kept before migrating, newer databases refused;
+and the tables every step together makes are the ones the program uses."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import stat
@@ -16,6 +18,7 @@ from backorder_desktop.store.database import DatabaseProblem, query
 from backorder_desktop.store.schema import open_database
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
@@ -84,3 +87,124 @@ def test_a_file_that_is_not_a_database_is_a_clear_message(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert "not a Backorder Desktop database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# The tables after every step, as the program's SQL uses them (the steps in store/migrations are
+# their history, and the one place they are made). "column?" may be NULL; every other column may
+# not. That each quantity is 64-bit is tests/store/test_bigint_migration.py's story.
+TABLES = """
+counter: name value
+preferences: id backorders_enabled allocation_order
+product: id sku name discontinued on_hand committed backordered
+orders: id number customer ordered_at priority ship_complete status
+order_line: id order_id line product_id ordered committed shipped backordered cancelled
+run: id process trigger started_at finished_at? outcome ledger_rows products shipments units error waiting?
+shipment: id order_id created_at created_by run_id? status closed_at?
+shipment_line: id shipment_id order_line_id product_id qty
+receipt: id number received_at
+receipt_line: id receipt_id product_id qty
+adjustment: id product_id qty reason created_at
+customer_return: id order_id product_id qty created_at
+ledger: id kind product_id on_hand_delta committed_delta at document
+watermark: process ledger_id
+schedule: code name enabled every unit days start end saved_at?
+schema_migration: id name applied
+"""
+# Indexes besides primary keys: name -> (table, unique, columns, partial). The unique ones keep
+# numbers and SKUs unique; the partial one finds waiting lines, ledger_kind a process's new rows.
+INDEXES = {
+    "product_sku": ("product", True, ("sku",), False),
+    "orders_number": ("orders", True, ("number",), False),
+    "orders_status": ("orders", False, ("status",), False),
+    "order_line_order_id": ("order_line", False, ("order_id",), False),
+    "order_line_order_id_line": ("order_line", True, ("order_id", "line"), False),
+    "order_line_waiting": ("order_line", False, ("product_id",), True),
+    "shipment_order_id": ("shipment", False, ("order_id",), False),
+    "shipment_created_at": ("shipment", False, ("created_at",), False),
+    "shipment_run_id": ("shipment", False, ("run_id",), False),
+    "shipment_status": ("shipment", False, ("status",), False),
+    "shipment_line_shipment_id": ("shipment_line", False, ("shipment_id",), False),
+    "shipment_line_order_line_id": ("shipment_line", False, ("order_line_id",), False),
+    "receipt_number": ("receipt", True, ("number",), False),
+    "receipt_line_receipt_id": ("receipt_line", False, ("receipt_id",), False),
+    "adjustment_product_id": ("adjustment", False, ("product_id",), False),
+    "customer_return_order_id": ("customer_return", False, ("order_id",), False),
+    "customer_return_product_id": ("customer_return", False, ("product_id",), False),
+    "ledger_kind": ("ledger", False, ("kind", "id"), False),
+    "schema_migration_name": ("schema_migration", True, ("name",), False),
+}
+# Names in the program's SQL that are not tables of ours: a common table expression, catalogues.
+NOT_TABLES = {"held", "information_schema", "sqlite_master"}
+
+
+def _expected_columns() -> dict[str, list[str]]:
+    tables = (line.split(":") for line in TABLES.strip().splitlines())
+    return {table.strip(): columns.split() for table, columns in tables}
+
+
+def _columns(target: str) -> dict[str, list[str]]:
+    """table -> its columns in order, each marked "?" where it may be NULL."""
+    found: dict[str, list[str]] = {}
+    if database.is_postgres(target):
+        rows = query(
+            "SELECT table_name, column_name, is_nullable = 'YES' FROM information_schema.columns"
+            " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        )
+    else:
+        rows = [
+            (table, column, not not_null)
+            for (table,) in query("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for _cid, column, _type, not_null, _default, _pk in query(f'PRAGMA table_info("{table}")')
+        ]
+    for table, column, nullable in rows:
+        found.setdefault(str(table), []).append(f"{column}?" if nullable else str(column))
+    return found
+
+
+def _indexes(target: str) -> dict[str, tuple[str, bool, tuple[str, ...], bool]]:
+    """Indexes besides primary keys: name -> (table, unique, columns, partial)."""
+    if database.is_postgres(target):
+        rows = query(
+            "SELECT i.relname, t.relname, x.indisunique, x.indpred IS NOT NULL,"
+            " array_agg(a.attname ORDER BY k.n)"
+            " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+            " CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)"
+            " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum"
+            " WHERE t.relnamespace = current_schema()::regnamespace AND NOT x.indisprimary"
+            " GROUP BY i.relname, t.relname, x.indisunique, x.indpred"
+        )
+        return {
+            name: (table, unique, tuple(columns), partial) for name, table, unique, partial, columns in rows
+        }
+    found = {}
+    for (table,) in query("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for _seq, name, unique, origin, partial in query(f'PRAGMA index_list("{table}")'):
+            if origin != "pk":
+                columns = tuple(row[2] for row in query(f'PRAGMA index_info("{name}")'))
+                found[name] = (table, bool(unique), columns, bool(partial))
+    return found
+
+
+def test_every_step_makes_the_tables_the_program_uses(store: str) -> None:
+    assert _columns(store) == _expected_columns()
+    assert _indexes(store) == INDEXES
+    # The rows the program counts on finding: id counters, one preferences row, a watermark
+    # per process and the two schedules.
+    assert {name for (name,) in query("SELECT name FROM counter")} == {
+        "orders",
+        "order_line",
+        "shipment",
+        "ledger",
+    }
+    assert query("SELECT id FROM preferences") == [(1,)]
+    assert query("SELECT process FROM watermark ORDER BY process") == [("primary",), ("secondary",)]
+    assert query("SELECT code FROM schedule ORDER BY code") == [(7792,), (8050,)]
+
+
+def test_every_table_the_program_names_in_sql_is_one_of_the_tables() -> None:
+    named = {
+        match.group(1)
+        for path in (ROOT / "backorder_desktop").rglob("*.py")
+        for match in re.finditer(r'\b(?:FROM|JOIN|INTO|UPDATE)\s+"?([a-z_]+)\b', path.read_text())
+    }
+    assert named - NOT_TABLES <= set(_expected_columns()), named - NOT_TABLES - set(_expected_columns())

@@ -9,9 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QPushButton
 
-from backorder_desktop.domain import schedules
-from backorder_desktop.scheduling import plan
-from backorder_desktop.scheduling.engine import utc_now
+from backorder_desktop.domain import clock, planning, schedules
 from backorder_desktop.ui import schedule_tab
 from backorder_desktop.ui.format import when
 from tests.ui.helpers import click, click_tab, settle
@@ -41,12 +39,12 @@ def type_every(qtbot, tab, text: str) -> None:
     qtbot.keyClick(tab.every, Qt.Key.Key_Return)
 
 
-def expected_next_runs(rule: plan.Rule) -> set[str]:
+def expected_next_runs(rule: planning.Rule) -> set[str]:
     """The next run as the window writes it, at this minute and the next (the clock may tick)."""
-    tz = plan.local_zone()
+    tz = clock.local_zone()
     found = set()
     for _ in range(2):
-        moment = plan.next_run(rule, utc_now(), tz)
+        moment = planning.next_run(rule, clock.utc_now(), tz)
         found.add(when(moment.astimezone(tz).replace(tzinfo=None) if moment else None, "off"))
     return found
 
@@ -77,20 +75,20 @@ def test_admin_sets_run_every_and_days_and_it_is_saved_at_once_with_next_run(qtb
     assert tab.days[SAT].isChecked()
 
     saved = schedules.load(PRIMARY)
-    assert saved.rule == plan.Rule(
+    assert saved.rule == planning.Rule(
         True, 45, "minutes", frozenset({TUE, WED, THU, FRI, SAT}), time(7), time(19)
     )
     assert saved.saved_at is not None
     assert schedules.load(SECONDARY).rule.enabled is False, "the other schedule is untouched"
 
     # What the administrator reads: the summary, the next run in the editor and in the table.
-    assert tab.summary.text() == plan.describe(saved.rule)
+    assert tab.summary.text() == planning.describe(saved.rule)
     assert "45" in tab.summary.text()
     expected = expected_next_runs(saved.rule)
     assert tab.next_run.text().removeprefix("Next run: ") in expected
     row = [int(tab.table.item(r, 1).text()) for r in range(tab.table.rowCount())].index(PRIMARY)
     assert tab.table.item(row, 0).text() == "On"
-    assert tab.table.item(row, 3).text() == plan.describe(saved.rule)
+    assert tab.table.item(row, 3).text() == planning.describe(saved.rule)
     assert tab.table.item(row, 4).text() in expected
     assert tab.message.text().startswith("Saved at ")
     assert all(not w.styleSheet() for w in (tab.every, tab.enabled, *tab.days))
@@ -234,7 +232,7 @@ def test_schedule_editor_refuses_every_value_that_cannot_be_right(qtbot, window)
     settle()
     type_every(qtbot, tab, "200")
     settle()
-    assert schedules.load(PRIMARY).rule == plan.Rule(
+    assert schedules.load(PRIMARY).rule == planning.Rule(
         True, 200, "minutes", frozenset(range(5)), time(7), time(19)
     )
     before = db_rules()

@@ -113,25 +113,3 @@ def describe_days(days: frozenset[int]) -> str:
     if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[-1] + 1)):
         return f"{names[0]}–{names[-1]}"
     return ", ".join(names)
-
-
-def local_zone() -> tzinfo:
-    """The machine's time zone as a real zone (so daylight saving is known), by TZ or /etc/localtime."""
-    import os
-    from pathlib import Path
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = os.environ.get("TZ", "").lstrip(":")
-    if not name:
-        try:
-            target = str(Path("/etc/localtime").resolve())
-            name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
-        except OSError:
-            name = ""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    fixed = datetime.now().astimezone().tzinfo
-    return fixed if fixed is not None else UTC

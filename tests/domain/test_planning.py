@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from backorder_desktop.scheduling.plan import DAY_ZERO, Rule, describe, describe_days, last_due, next_run
+from backorder_desktop.domain.planning import DAY_ZERO, Rule, describe, describe_days, last_due, next_run
 
 NY = ZoneInfo("America/New_York")
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
