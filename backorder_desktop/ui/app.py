@@ -12,10 +12,11 @@ from backorder_desktop.paths import data_dir, default_database, resource
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
-from backorder_desktop.store.database import DatabaseProblem, query
+from backorder_desktop.store.database import query
+from backorder_desktop.store.errors import DatabaseProblem
 from backorder_desktop.store.schema import open_database
 from backorder_desktop.store.urls import shown
-from backorder_desktop.ui.errors import ErrorReporter
+from backorder_desktop.ui.errors import ErrorReporter, report_before_the_window
 from backorder_desktop.ui.main_window import MainWindow
 from backorder_desktop.ui.workers import wait_for_background
 
@@ -66,6 +67,9 @@ def run_window(argv: list[str] | None = None) -> int:
         prepare(target, args.demo, create=target == default_database())
     except DatabaseProblem as error:
         QMessageBox.critical(None, "Backorder Desktop", f"The database cannot be opened.\n\n{error}")
+        return 1
+    except Exception as error:  # a bug: its report, as once the window is open
+        report_before_the_window(error)
         return 1
     window, engine, _bridge = build(target)
     window.reporter.install()

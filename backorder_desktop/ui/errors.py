@@ -115,6 +115,14 @@ class ErrorReporter:
         dialog.open()
 
 
+def report_before_the_window(error: BaseException) -> None:
+    """A bug met before the window exists (while its database opens): logged, and shown in the
+    report dialog until the person closes it."""
+    text = "".join(traceback.format_exception(error))
+    log.error("unhandled error: %s", text)
+    ReportDialog(*_summary_and_report(error, text)).exec()
+
+
 def _summary_and_report(error: BaseException, text: str) -> tuple[str, str]:
     summary = describe(error) or f"{type(error).__name__}: {error}"
     return summary, f"Backorder Desktop {__version__}, Python {sys.version.split()[0]}\n\n{text}"

@@ -12,7 +12,10 @@ import peewee
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from backorder_desktop.store import database
 from backorder_desktop.store.database import query
+from backorder_desktop.store.schema import open_database
+from backorder_desktop.ui import app
 from backorder_desktop.ui.errors import ReportDialog, describe
 from tests.ui.helpers import click, settle
 
@@ -51,3 +54,26 @@ def test_a_column_missing_from_the_database_is_a_bug_with_the_crash_dialog(
     assert not message_boxes(), "a bug shown as a plain message"
     assert "Traceback (most recent call last)" in caplog.text and "allocation_order" in caplog.text
     dialog.close()
+
+
+def test_a_bug_while_the_window_starts_shows_the_report_not_a_plain_message(
+    qtbot, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    shop = tmp_path / "shop.sqlite3"
+    open_database(str(shop), create=True)
+    database.close()
+    with sqlite3.connect(shop) as other:  # the list of schema steps lost the column of their names
+        other.execute("ALTER TABLE schema_migration RENAME COLUMN name TO step")
+    other.close()
+    plain: list[str] = []
+    reports: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: plain.append(text))
+    monkeypatch.setattr(ReportDialog, "exec", lambda dialog: reports.append(dialog.report.toPlainText()))
+    caplog.set_level(logging.ERROR)
+
+    assert app.run_window(["--db", str(shop)]) == 1
+
+    assert not plain, plain
+    (report,) = reports
+    assert "Traceback (most recent call last)" in report and "no such column" in report, report
+    assert "Traceback (most recent call last)" in caplog.text
