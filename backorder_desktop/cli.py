@@ -14,15 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-import peewee
-
 from backorder_desktop import __version__
 from backorder_desktop.domain import allocation, clock, planning, preferences, shipments
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput, Refused, printable
 from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
-from backorder_desktop.store.database import DatabaseProblem, close, explain, read_only
+from backorder_desktop.store.database import close, read_only
+from backorder_desktop.store.errors import DatabaseProblem, explain
 from backorder_desktop.store.schema import database_version, open_database
 from backorder_desktop.store.urls import shown
 
@@ -130,17 +129,19 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except (Refused, DatabaseProblem) as error:
         _error(str(error), stderr)
         return FAILED
-    except peewee.DatabaseError as error:
-        _error(str(explain(error, target)), stderr)
-        return FAILED
     except BrokenPipeError:
         # The reader went away (`... | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stdout.fileno())
         return OK
     except Exception as error:
+        problem = explain(error, target)  # a database error of the environment: a plain line
+        if problem is not None:
+            _error(str(problem), stderr)
+            return FAILED
         log.exception("the %s command failed", args.command)
-        _error(f"internal error ({type(error).__name__}: {error}); the log file has the details", stderr)
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        _error(f"internal error ({type(error).__name__}: {first}); the log file has the details", stderr)
         return FAILED
     finally:
         _close()

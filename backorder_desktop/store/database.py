@@ -15,7 +15,17 @@ from typing import Any
 
 import peewee
 
-from backorder_desktop.store.urls import BadUrl, connection_settings, hide_password, shown
+from backorder_desktop.store.errors import (
+    ConnectionLost,
+    DatabaseProblem,
+    Kind,
+    explain,
+    kind_of,
+)
+from backorder_desktop.store.errors import (
+    NoDatabase as NoDatabase,  # kept importable from here, where callers have long found it
+)
+from backorder_desktop.store.urls import BadUrl, connection_settings, shown
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +43,6 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "cache_size": -64 * 1024,
 }
-
-
-class DatabaseProblem(Exception):
-    """A problem of the environment (locked, read-only, not a database, too new), not a bug."""
-
-
-class NoDatabase(DatabaseProblem):
-    """No database at the target yet (a missing or empty file, a PostgreSQL database with no tables)."""
 
 
 def is_postgres(target: str) -> bool:
@@ -74,7 +76,7 @@ class _Postgres(peewee.PostgresqlDatabase):
 
     def commit(self) -> None:
         if not self.is_closed() and self._lost():
-            raise peewee.OperationalError("the connection to the server was lost; nothing was saved")
+            raise ConnectionLost("the connection to the server was lost; nothing was saved")
         super().commit()
 
     def rollback(self) -> None:
@@ -189,7 +191,7 @@ def connect(target: str, create: bool = False) -> peewee.Database:
     else:
         path = Path(target)
         if not path.parent.exists():
-            raise DatabaseProblem(f"{target}: the folder {path.parent} does not exist")
+            raise DatabaseProblem(f"{target}: the folder {path.parent} does not exist", Kind.CANNOT_OPEN)
         database = _Sqlite(
             str(path),
             pragmas=SQLITE_PRAGMAS,
@@ -202,9 +204,12 @@ def connect(target: str, create: bool = False) -> peewee.Database:
     db.initialize(database)
     try:
         db.connect(reuse_if_open=True)
-    except peewee.DatabaseError as error:
+    except (peewee.DatabaseError, peewee.InterfaceError) as error:
         db.initialize(None)
-        raise explain(error, target) from error
+        problem = explain(error, target)
+        if problem is None:
+            raise  # a bug: its traceback, not a message
+        raise problem from error
     return database
 
 
@@ -220,39 +225,6 @@ def close() -> None:
         db.close()
 
 
-def explain(error: BaseException, target: str) -> DatabaseProblem:
-    """Turn a driver error into a message a person can act on: one line, naming TARGET
-    without its password (the driver's own text may run over several lines)."""
-    lines = [line for line in str(error).splitlines() if not _STATEMENT_ECHO.match(line)]
-    detail = hide_password(" ".join(" ".join(lines).split()), target)
-    text = detail.lower()
-    if "locked" in text or "busy" in text:
-        message = "the database is busy: another program holds its write lock; try again"
-    elif "readonly" in text or "read-only" in text or "read only" in text:
-        message = "the database is read-only: check the file's permissions"
-    elif "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        message = "this file is not a Backorder Desktop database (or it is damaged)"
-    elif "disk" in text and ("full" in text or "i/o" in text):
-        message = "the disk is full or failing: free some space and try again"
-    elif "unable to open" in text:
-        message = "the database file cannot be opened: check the path and permissions"
-    elif "password authentication failed" in text or "no password supplied" in text:
-        message = f"the server refused the user name or password ({detail})"
-    elif 'database "' in text and "does not exist" in text:
-        message = f"the server has no such database ({detail})"
-    elif 'role "' in text and "does not exist" in text:
-        message = f"the server has no such user ({detail})"
-    elif "connection" in text or "server" in text:
-        message = f"the database server cannot be reached ({detail})"
-    else:
-        message = detail
-    return DatabaseProblem(f"{shown(target)}: {message}")
-
-
-# PostgreSQL's echo of the statement under its message ("LINE 1: CREATE …" and a caret line).
-_STATEMENT_ECHO = re.compile(r"\s*(LINE \d+:|\^\s*$)")
-
-
 @contextmanager
 def write() -> Iterator[None]:
     """One write transaction that holds the database's write lock from its start.
@@ -261,24 +233,40 @@ def write() -> Iterator[None]:
     counter is locked first, so writers queue in the order they commit and a
     process's watermark over ledger ids never skips a row committed late.
     """
+    failed: Exception | None = None
     try:
         with db.atomic():
             if isinstance(db.obj, peewee.PostgresqlDatabase):
                 db.execute_sql("SELECT value FROM counter WHERE name = 'ledger' FOR UPDATE")
-            yield
+            try:
+                yield
+            except Exception as error:
+                failed = error
+                raise
     except (peewee.OperationalError, sqlite3.OperationalError) as error:
-        # SQLite rolls back by itself on some errors (a full disk); the second ROLLBACK then
-        # fails and would hide the error that matters.
-        cause: BaseException | None = error
-        while cause is not None and "no transaction is active" in str(cause):
-            cause = cause.__context__
-        if "readonly" in str(cause) and not db.in_transaction():
+        # SQLite ends the transaction by itself on some errors (a full disk): the ROLLBACK that
+        # follows fails too, and its error would hide the one that matters: the body's, or else
+        # the COMMIT's that the ROLLBACK was raised while handling.
+        cause = failed if failed is not None else _environment_under(error)
+        if (
+            kind_of(cause) is Kind.READ_ONLY
+            and isinstance(db.obj, peewee.SqliteDatabase)
+            and not db.in_transaction()
+        ):
             # A file SQLite could only open for reading stays so for this connection: the next
             # write opens it again, and succeeds once the file is writable.
             close()
-        if cause is not None and cause is not error:
+        if cause is not error:
             raise cause from None
         raise
+
+
+def _environment_under(error: BaseException) -> BaseException:
+    """The error of the environment ERROR was raised while handling, if any; else ERROR."""
+    found: BaseException | None = error
+    while found is not None and kind_of(found) is None:
+        found = found.__context__
+    return found or error
 
 
 def stamp(moment: datetime) -> object:

@@ -14,17 +14,15 @@ from playhouse.migrations import Runner
 
 from backorder_desktop.store import identity
 from backorder_desktop.store.database import (
-    DatabaseProblem,
-    NoDatabase,
     close,
     connect,
     db,
-    explain,
     is_postgres,
     query,
     read_only,
     stop_creating,
 )
+from backorder_desktop.store.errors import DatabaseProblem, Kind, NoDatabase, explain
 from backorder_desktop.store.urls import shown, without_password
 
 log = logging.getLogger(__name__)
@@ -145,9 +143,14 @@ def open_database(target: str, create: bool = False) -> str:
         stop_creating()
         applied = migrate(sqlite_path=None if postgres else target)
     except (peewee.DatabaseError, sqlite3.Error) as error:
-        raise explain(error, target) from error
+        problem = explain(error, target)
+        if problem is None:
+            raise  # a bug: its traceback, not a message
+        raise problem from error
     except OSError as error:
-        raise DatabaseProblem(f"{shown(target)}: the file cannot be read ({error.strerror})") from error
+        raise DatabaseProblem(
+            f"{shown(target)}: the file cannot be read ({error.strerror})", Kind.CANNOT_OPEN
+        ) from error
     if found.state != "ours":
         return "created"
     return "upgraded" if applied else "opened"
@@ -168,12 +171,14 @@ def _accept(found: identity.Found, target: str, create: bool) -> None:
         raise NoDatabase(f"{place}: {where}, not a Backorder Desktop database; {how}")
     if found.state == "not-sqlite":
         raise DatabaseProblem(
-            f"{place}: this file is not a Backorder Desktop database; it was left untouched"
+            f"{place}: this file is not a Backorder Desktop database; it was left untouched",
+            Kind.NOT_A_DATABASE,
         )
     if found.state == "foreign":
         raise DatabaseProblem(
             f"{place}: this holds another application's data, not a Backorder Desktop database;"
-            " it was left untouched"
+            " it was left untouched",
+            Kind.NOT_A_DATABASE,
         )
     known = _known_steps()
     ours = max(map(_step_number, known))

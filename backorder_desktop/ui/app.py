@@ -12,10 +12,10 @@ from backorder_desktop.domain.products import catalogue_is_empty
 from backorder_desktop.paths import data_dir, default_database, resource
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
-from backorder_desktop.store.database import DatabaseProblem
+from backorder_desktop.store.errors import DatabaseProblem
 from backorder_desktop.store.schema import open_database
 from backorder_desktop.store.urls import shown
-from backorder_desktop.ui.errors import ErrorReporter
+from backorder_desktop.ui.errors import ErrorReporter, report_before_the_window
 from backorder_desktop.ui.main_window import MainWindow, make_engine
 from backorder_desktop.ui.workers import wait_for_background
 
@@ -61,6 +61,9 @@ def run_window(args: argparse.Namespace) -> int:
         prepare(target, args.demo, create=target == default_database())
     except DatabaseProblem as error:
         QMessageBox.critical(None, "Backorder Desktop", f"The database cannot be opened.\n\n{error}")
+        return 1
+    except Exception as error:  # a bug: its report, as once the window is open
+        report_before_the_window(error)
         return 1
     window, engine, _bridge = build(target)
     window.reporter.install()

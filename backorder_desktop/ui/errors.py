@@ -8,7 +8,6 @@ import threading
 import traceback
 from types import TracebackType
 
-import peewee
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from backorder_desktop import __version__
 from backorder_desktop.domain.errors import BadInput, Refused
-from backorder_desktop.store.database import DatabaseProblem, explain
+from backorder_desktop.store.errors import explain
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +53,14 @@ class ReportDialog(QDialog):
 
 
 def describe(error: BaseException, target: str = "database") -> str | None:
-    """A plain message for errors a person can act on; None for a bug."""
+    """A plain message for errors a person can act on (bad input, a refusal, a database error of
+    the environment, by its driver's code); None for a bug, which gets the report dialog."""
     if isinstance(error, BadInput):
         return "\n".join(str(p) for p in error.problems)
-    if isinstance(error, Refused | DatabaseProblem):
+    if isinstance(error, Refused):
         return str(error)
-    if isinstance(error, peewee.OperationalError | peewee.InterfaceError):
-        return str(explain(error, target))
-    return None
+    problem = explain(error, target)
+    return None if problem is None else str(problem)
 
 
 def plain_message(error: BaseException) -> str:
@@ -105,9 +104,7 @@ class ErrorReporter:
 
     def report(self, error: BaseException, text: str) -> None:
         log.error("unhandled error: %s", text)
-        summary = describe(error) or f"{type(error).__name__}: {error}"
-        full = f"Backorder Desktop {__version__}, Python {sys.version.split()[0]}\n\n{text}"
-        self.relay.happened.emit(summary, full)
+        self.relay.happened.emit(*_summary_and_report(error, text))
 
     def _show(self, summary: str, report: str) -> None:
         self.shown.append(summary)
@@ -116,3 +113,16 @@ class ErrorReporter:
         self.open_dialogs.append(dialog)
         dialog.finished.connect(lambda _code: self.open_dialogs.remove(dialog))
         dialog.open()
+
+
+def report_before_the_window(error: BaseException) -> None:
+    """A bug met before the window exists (while its database opens): logged, and shown in the
+    report dialog until the person closes it."""
+    text = "".join(traceback.format_exception(error))
+    log.error("unhandled error: %s", text)
+    ReportDialog(*_summary_and_report(error, text)).exec()
+
+
+def _summary_and_report(error: BaseException, text: str) -> tuple[str, str]:
+    summary = describe(error) or f"{type(error).__name__}: {error}"
+    return summary, f"Backorder Desktop {__version__}, Python {sys.version.split()[0]}\n\n{text}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import peewee
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from backorder_desktop.domain import inventory, schedules
 from backorder_desktop.ui.dialogs import ReceiveDialog
 from backorder_desktop.ui.errors import ErrorReporter, ReportDialog, describe
+from tests.provoked import locked_error
 from tests.ui.helpers import click_row, settle
 
 CONTROLS = (
@@ -124,8 +124,9 @@ def test_keyboard_shortcuts_switch_tabs_and_focus_search(qtbot, window):
     settle()
 
 
-def test_database_problem_is_a_clear_message_not_a_traceback(qtbot, window):
-    plain = describe(peewee.OperationalError("database is locked"), "/data/backorders.sqlite3")
+def test_database_problem_is_a_clear_message_not_a_traceback(qtbot, window, tmp_path: Path):
+    locked = locked_error(tmp_path)  # a real SQLITE_BUSY: errors are known by their code, not words
+    plain = describe(locked, "/data/backorders.sqlite3")
     assert plain is not None
     assert plain.startswith("/data/backorders.sqlite3: ")
     assert "busy" in plain and "try again" in plain
@@ -153,7 +154,7 @@ def test_database_problem_is_a_clear_message_not_a_traceback(qtbot, window):
     qtbot.waitUntil(lambda: not report_dialogs(), timeout=5_000)
 
     # In the window: a message box a person can read, no report dialog.
-    window.show_error(peewee.OperationalError("database is locked"), "Traceback (most recent call last): …")
+    window.show_error(locked, "Traceback (most recent call last): …")
     settle()
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
     assert len(boxes) == 1
