@@ -14,17 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from backorder_desktop.domain import clock, ledger, preferences, shipments
+from backorder_desktop.domain.processes import PRIMARY, PROCESSES, SECONDARY
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
 from backorder_desktop.store.database import binary_text, executemany, query, read_only, write
 
 log = logging.getLogger(__name__)
 
-PRIMARY = "primary"
-SECONDARY = "secondary"
-PROCESSES = (PRIMARY, SECONDARY)
-SCHEDULE_CODES = {PRIMARY: 7792, SECONDARY: 8050}
-PROCESS_NAMES = {PRIMARY: "Primary Backorder Process", SECONDARY: "Secondary Backorder Process"}
 TRIGGERS = ("schedule", "catch-up", "manual", "cli")
 KINDS = {PRIMARY: ledger.PRIMARY_KINDS, SECONDARY: ledger.SECONDARY_KINDS}
 
@@ -193,7 +189,7 @@ def _run_in_transaction(
         "dry-run" if dry_run else "ok",
         ledger_rows=int(ledger_rows),
         products=len(budgets),
-        shipments=len(walk.shipments),
+        shipments=len(walk.given),
         units=walk.units,
     )
     if not dry_run:

@@ -9,11 +9,10 @@ from typing import Any
 
 from backorder_desktop.domain import clock
 from backorder_desktop.domain.errors import BadInput, Problem
+from backorder_desktop.domain.processes import PROCESS_OF
 from backorder_desktop.scheduling.plan import DAYS, UNITS, Rule, next_run
 from backorder_desktop.store.database import executemany, query, write
 
-PRIMARY_CODE, SECONDARY_CODE = 7792, 8050
-PROCESS_OF = {PRIMARY_CODE: "primary", SECONDARY_CODE: "secondary"}
 MAX_EVERY = {"minutes": 1440, "hours": 168, "days": 365}
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -83,7 +82,8 @@ def load_all() -> list[Schedule]:
 def load(code: int) -> Schedule:
     rows = query(f"SELECT {_COLUMNS} FROM schedule WHERE code = ?", (code,))
     if not rows:
-        raise BadInput([Problem("schedule", "code", f"no schedule {code} (the codes are 7792 and 8050)")])
+        codes = " and ".join(map(str, sorted(PROCESS_OF)))
+        raise BadInput([Problem("schedule", "code", f"no schedule {code} (the codes are {codes})")])
     return _from_row(rows[0])
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from backorder_desktop.domain.processes import PRIMARY
+
 PROGRESS_EVERY = 5000
 
 
@@ -63,10 +65,6 @@ class Walk:
         self.units = 0
         self.explanations: list[Explanation] = []
         self.skus = skus  # product id -> SKU, for explanations
-
-    @property
-    def shipments(self) -> dict[int, list[tuple[Waiting, int]]]:
-        return self.given
 
     def run(
         self, waiting: list[Waiting], others: list[Waiting], progress: Callable[[Progress], None] | None
@@ -123,7 +121,7 @@ class Walk:
             return f"filled: {qty} of {sku}"
         start = self.start.get(w.product_id, 0)
         if start == 0:
-            if self.process == "primary":
+            if self.process == PRIMARY:
                 return f"not filled: nothing of {sku} received since the last Primary run"
             return f"not filled: nothing of {sku} is available"
         ahead = "higher-priority orders" if self.order_by == "priority" else "earlier orders"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backorder_desktop.domain import schedules
+from backorder_desktop.domain import processes, schedules
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
@@ -64,7 +64,7 @@ class ScheduleTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[schedules.Schedule] = []
-        self.code = schedules.PRIMARY_CODE
+        self.code = processes.PRIMARY_CODE
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Automation schedules")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -140,7 +140,7 @@ class ScheduleTab(QWidget):
             box.toggled.connect(lambda _on: self._save("days"))
         self.start.timeChanged.connect(lambda _t: self._save("start"))
         self.end.timeChanged.connect(lambda _t: self._save("end"))
-        self.run_now.clicked.connect(lambda: self.run_now_requested.emit(schedules.PROCESS_OF[self.code]))
+        self.run_now.clicked.connect(lambda: self.run_now_requested.emit(processes.PROCESS_OF[self.code]))
         self._invalid = False
         self._edits = 0  # changes made in the editor; a result only shows if it is the latest's
         self._saving = 0  # saves on their way to the database

@@ -9,14 +9,14 @@ import pytest
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QPushButton
 
-from backorder_desktop.domain import schedules
+from backorder_desktop.domain import processes, schedules
 from backorder_desktop.scheduling import plan
 from backorder_desktop.scheduling.engine import utc_now
 from backorder_desktop.ui import schedule_tab
 from backorder_desktop.ui.format import when
 from tests.ui.helpers import click, click_tab, settle
 
-PRIMARY, SECONDARY = schedules.PRIMARY_CODE, schedules.SECONDARY_CODE
+PRIMARY, SECONDARY = processes.PRIMARY_CODE, processes.SECONDARY_CODE
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
 
