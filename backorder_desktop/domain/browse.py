@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from backorder_desktop.domain.allocation import RunRecord
+from backorder_desktop.domain.allocation import RUN_COLUMNS, RunRecord
 from backorder_desktop.domain.shipments import shipment_id, shipment_number
 from backorder_desktop.store.database import query
 from backorder_desktop.store.rows import converter, read, to_datetime
@@ -324,13 +324,6 @@ class StockListing(Listing[StockRow]):
             return [], []
         like = f"%{text.lower()}%"
         return ["(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)"], [like, like]
-
-
-# The columns of the run table, in the order of RunRecord's fields (its rows are run records).
-RUN_COLUMNS = (
-    "id, process, trigger, started_at, finished_at, outcome, ledger_rows, products, shipments,"
-    " units, error, waiting"
-)
 
 
 class RunListing(Listing[RunRecord]):

@@ -36,17 +36,16 @@ class Progress:
 
 
 class Waiting(NamedTuple):
-    """A backordered line of an open order, with what the walk sorts on (a tuple: cheap to build)."""
+    """A backordered line of an open order. The database hands the lines over already in
+    allocation order, so what they are sorted on (priority, order time) is not read."""
 
     line_id: int
     order_id: int
     line: int
     product_id: int
     backordered: int
-    number: str
-    priority: int
-    ordered_at: object  # text on SQLite, datetime on PostgreSQL: compared only among themselves
-    ship_complete: int  # 0 or 1 as stored
+    number: str  # the order's
+    ship_complete: int  # 1 or 0 on either database (the SELECT says so: no bool() per line here)
 
 
 class Walk:

@@ -29,6 +29,16 @@ def to_datetime(value: object) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
+def to_iso(value: object) -> str | None:
+    """A stored time as ISO 8601 text to the second, for files; None stays None. SQLite's text
+    is rewritten rather than parsed: an export writes a million of them."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value).replace(" ", "T")[:19]
+
+
 def to_bool(value: object) -> bool:
     """A stored flag as a bool (SQLite keeps 0 or 1)."""
     return bool(value)
