@@ -156,10 +156,10 @@ def _refuse_to_replace(path: Path) -> None:
     """An export replaces a file of its own kind, never a database (ours included, or its WAL),
     the program's log, or a device or pipe (renaming over /dev/null would replace the device)."""
     try:
-        found = path.stat()
+        existing_file = path.stat()
     except OSError:
         return  # nothing there yet (or unreadable: the write says why)
-    if not stat.S_ISREG(found.st_mode):
+    if not stat.S_ISREG(existing_file.st_mode):
         raise OSError(errno.EINVAL, "it is a device or a pipe, not a file", str(path))
     place = path.resolve()
     if isinstance(db.obj, peewee.SqliteDatabase):

@@ -64,10 +64,10 @@ def _file_identity(target: str) -> tuple[int, int] | None:
     if is_postgres(target):
         return None
     try:
-        found = os.stat(target)
+        file = os.stat(target)
     except OSError:
         return None
-    return found.st_dev, found.st_ino
+    return file.st_dev, file.st_ino
 
 
 def settings() -> QSettings:

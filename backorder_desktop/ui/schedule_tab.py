@@ -45,7 +45,7 @@ LABELS = {
 }
 
 
-def said(problem: Problem) -> str:
+def labelled_message(problem: Problem) -> str:
     """PROBLEM as the editor says it: the label of the control, then what is wrong."""
     return f"{LABELS.get(problem.field, problem.field)}: {problem.message}"
 
@@ -269,7 +269,7 @@ class ScheduleTab(QWidget):
         # Refuse at once, where it was typed, without touching the database.
         problems = schedules.problems_with(replace(row.rule, **change), f"schedule {code}")
         if problems:
-            self._mark(problems[0].field, "; ".join(map(said, problems)) + " — not saved.")
+            self._mark(problems[0].field, "; ".join(map(labelled_message, problems)) + " — not saved.")
             return
 
         def done(saved: schedules.Schedule) -> None:
@@ -292,7 +292,7 @@ class ScheduleTab(QWidget):
                 return
             if isinstance(error, BadInput):
                 first = error.problems[0]
-                self._mark(first.field, f"{said(first)} — not saved.")
+                self._mark(first.field, f"{labelled_message(first)} — not saved.")
             else:
                 self._mark(field, f"Not saved: {plain_message(error)}")
 
