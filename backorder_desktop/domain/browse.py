@@ -145,14 +145,14 @@ class ShipmentListing(Listing[ShipmentRow]):
 
     row_type = ShipmentRow
     columns = (
-        Column("Shipment", "number", "s.id", numeric=True),
-        Column("Order", "order", "o.number"),
-        Column("Customer", "customer", "o.customer"),
-        Column("Created", "created_at", "s.created_at"),
-        Column("Created by", "created_by", "s.created_by"),
-        Column("Lines", "lines", None, numeric=True),
-        Column("Units", "units", None, numeric=True),
-        Column("Status", "status", "s.status"),
+        Column("Shipment", "number", sort="s.id", numeric=True),
+        Column("Order", "order", sort="o.number"),
+        Column("Customer", "customer", sort="o.customer"),
+        Column("Created", "created_at", sort="s.created_at"),
+        Column("Created by", "created_by", sort="s.created_by"),
+        Column("Lines", "lines", numeric=True),
+        Column("Units", "units", numeric=True),
+        Column("Status", "status", sort="s.status"),
     )
     id_sql = "s.id"
     from_sql = "shipment s JOIN orders o ON o.id = s.order_id"
@@ -247,16 +247,16 @@ class BackorderListing(Listing[BackorderRow]):
 
     row_type = BackorderRow
     columns = (
-        Column("Order", "order", "o.number"),
-        Column("Customer", "customer", "o.customer"),
-        Column("Ordered", "ordered_at", "o.ordered_at"),
-        Column("Age (days)", "age", "o.ordered_at", numeric=True),
-        Column("Priority", "priority", "o.priority", numeric=True),
-        Column("Line", "line", "ol.line", numeric=True),
-        Column("SKU", "sku", "p.sku"),
-        Column("Product", "product", "p.name"),
-        Column("Backordered", "backordered", "ol.backordered", numeric=True),
-        Column("Available now", "available", "p.on_hand - p.committed", numeric=True),
+        Column("Order", "order", sort="o.number"),
+        Column("Customer", "customer", sort="o.customer"),
+        Column("Ordered", "ordered_at", sort="o.ordered_at"),
+        Column("Age (days)", "age", sort="o.ordered_at", numeric=True),
+        Column("Priority", "priority", sort="o.priority", numeric=True),
+        Column("Line", "line", sort="ol.line", numeric=True),
+        Column("SKU", "sku", sort="p.sku"),
+        Column("Product", "product", sort="p.name"),
+        Column("Backordered", "backordered", sort="ol.backordered", numeric=True),
+        Column("Available now", "available", sort="p.on_hand - p.committed", numeric=True),
     )
     id_sql = "ol.id"
     from_sql = "order_line ol JOIN orders o ON o.id = ol.order_id JOIN product p ON p.id = ol.product_id"
@@ -306,13 +306,13 @@ class StockRow(NamedTuple):
 class StockListing(Listing[StockRow]):
     row_type = StockRow
     columns = (
-        Column("SKU", "sku", "sku"),
-        Column("Product", "product", "name"),
-        Column("On hand", "on_hand", "on_hand", numeric=True),
-        Column("Committed", "committed", "committed", numeric=True),
-        Column("Available", "available", "on_hand - committed", numeric=True),
-        Column("Backordered", "backordered", "backordered", numeric=True),
-        Column("Discontinued", "discontinued", "discontinued"),
+        Column("SKU", "sku", sort="sku"),
+        Column("Product", "product", sort="name"),
+        Column("On hand", "on_hand", sort="on_hand", numeric=True),
+        Column("Committed", "committed", sort="committed", numeric=True),
+        Column("Available", "available", sort="on_hand - committed", numeric=True),
+        Column("Backordered", "backordered", sort="backordered", numeric=True),
+        Column("Discontinued", "discontinued", sort="discontinued"),
     )
     id_sql = "id"
     from_sql = "product"
@@ -329,17 +329,17 @@ class StockListing(Listing[StockRow]):
 class RunListing(Listing[RunRecord]):
     row_type = RunRecord
     columns = (
-        Column("Run", "id", "id", numeric=True),
-        Column("Process", "process", "process"),
-        Column("Trigger", "trigger", "trigger"),
-        Column("Started", "started_at", "started_at"),
-        Column("Finished", "finished_at", None),
-        Column("Outcome", "outcome", "outcome"),
-        Column("Ledger rows", "ledger_rows", "ledger_rows", numeric=True),
-        Column("Products", "products", "products", numeric=True),
-        Column("Shipments", "shipments", "shipments", numeric=True),
-        Column("Units", "units", "units", numeric=True),
-        Column("Error", "error", None),
+        Column("Run", "id", sort="id", numeric=True),
+        Column("Process", "process", sort="process"),
+        Column("Trigger", "trigger", sort="trigger"),
+        Column("Started", "started_at", sort="started_at"),
+        Column("Finished", "finished_at"),
+        Column("Outcome", "outcome", sort="outcome"),
+        Column("Ledger rows", "ledger_rows", sort="ledger_rows", numeric=True),
+        Column("Products", "products", sort="products", numeric=True),
+        Column("Shipments", "shipments", sort="shipments", numeric=True),
+        Column("Units", "units", sort="units", numeric=True),
+        Column("Error", "error"),
     )
     id_sql = "id"
     from_sql = "run"
