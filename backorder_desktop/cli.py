@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from backorder_desktop import __version__
-from backorder_desktop.domain import allocation, clock, planning, preferences, shipments
+from backorder_desktop.domain import allocation, clock, planning, preferences, processes, shipments
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput, Refused, printable
 from backorder_desktop.files import exports, imports
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("void-order", "void an open order: pending shipments voided, backorders cancelled")
     sub.add_argument("order")
     sub = command("run", "run a backorder process once now (trigger: cli) and print its run record")
-    sub.add_argument("process", choices=allocation.PROCESSES)
+    sub.add_argument("process", choices=processes.PROCESSES)
     sub.add_argument("--dry-run", action="store_true", help="compute and report, write only the run record")
     sub.add_argument(
         "--explain",
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions = sub.add_subparsers(dest="action", metavar="set")
     change = actions.add_parser("set", help="change a schedule (same validation as the window)")
     _db_option(change, argparse.SUPPRESS)
-    change.add_argument("code", type=int, choices=sorted(saved_schedules.PROCESS_OF))
+    change.add_argument("code", type=int, choices=sorted(processes.PROCESS_OF))
     flag = change.add_mutually_exclusive_group()
     flag.add_argument("--on", dest="enabled", action="store_const", const=True)
     flag.add_argument("--off", dest="enabled", action="store_const", const=False)

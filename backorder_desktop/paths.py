@@ -18,10 +18,10 @@ def resource(name: str) -> Traversable:
 
     The repository's resources/ folder is installed as the package backorder_desktop.resources
     (pyproject.toml), so this finds it in a source tree, an editable install and a wheel alike."""
-    found = files("backorder_desktop.resources")
+    place = files("backorder_desktop.resources")
     for part in name.split("/"):
-        found = found / part
-    return found
+        place = place / part
+    return place
 
 
 def data_dir() -> Path:

@@ -98,7 +98,9 @@ def target(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def store(target: str) -> Iterator[str]:
-    """A fresh, migrated database (SQLite in WAL mode, or PostgreSQL), open on the shared proxy."""
+    """The `--db` value of a fresh, migrated database already open on the store's shared proxy, so
+    the test calls the domain in its own process: a SQLite file (WAL), then (through `target`) a
+    new PostgreSQL database. For tests of the domain's functions."""
     open_database(target, create=True)
     yield target
     database.close()
@@ -106,7 +108,9 @@ def store(target: str) -> Iterator[str]:
 
 @pytest.fixture(params=KINDS)
 def place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
-    """This test's databases: SQLite files in tmp_path, or databases on the test PostgreSQL server."""
+    """Where this test makes the databases the program runs on as a separate process: a Place whose
+    new() and copy() give `--db` values, SQLite files in tmp_path, then databases on the test
+    PostgreSQL server. Nothing is opened here. For tests of the command line."""
     server = require_postgres(request) if request.param == "postgresql" else None
     made = Place(request.param, tmp_path, server)
     yield made
@@ -115,7 +119,9 @@ def place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
 
 @pytest.fixture(scope="session")
 def shelf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shelf]:
-    """Databases and outcomes built once per session and kind of database."""
+    """The session's store of things built once per kind of database: shelf.once(kind, what, make)
+    makes WHAT (a saved database, the outcomes of a batch of commands) the first time it is asked
+    for, and hands the same to every test after."""
     kept = Shelf(tmp_path_factory.mktemp, lambda: require_postgres(request))
     yield kept
     kept.discard()

@@ -14,17 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from backorder_desktop.domain import clock, ledger, preferences, shipments
+from backorder_desktop.domain.processes import PRIMARY, PROCESSES, SECONDARY
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
 from backorder_desktop.store.database import binary_text, executemany, query, read_only, write
 
 log = logging.getLogger(__name__)
 
-PRIMARY = "primary"
-SECONDARY = "secondary"
-PROCESSES = (PRIMARY, SECONDARY)
-SCHEDULE_CODES = {PRIMARY: 7792, SECONDARY: 8050}
-PROCESS_NAMES = {PRIMARY: "Primary Backorder Process", SECONDARY: "Secondary Backorder Process"}
 TRIGGERS = ("schedule", "catch-up", "manual", "cli")
 KINDS = {PRIMARY: ledger.PRIMARY_KINDS, SECONDARY: ledger.SECONDARY_KINDS}
 
@@ -47,15 +43,23 @@ class RunRecord:
     waiting: int | None = None  # units still backordered after the run
 
 
+# The run table's columns in the order of RunRecord's fields, to read records back.
+RUN_COLUMNS = (
+    "id, process, trigger, started_at, finished_at, outcome, ledger_rows, products, shipments,"
+    " units, error, waiting"
+)
+
+
 @dataclass
 class RunResult:
     record: RunRecord
     explanations: list[Explanation] = field(default_factory=list)
 
 
+# The fields of a Waiting line, read straight into it: a run reads 100,000 of them.
 _WAITING_SQL = (
-    "SELECT ol.id, ol.order_id, ol.line, ol.product_id, ol.backordered, o.number, o.priority,"
-    " o.ordered_at, o.ship_complete FROM order_line ol JOIN orders o ON o.id = ol.order_id"
+    "SELECT ol.id, ol.order_id, ol.line, ol.product_id, ol.backordered, o.number,"
+    " CASE WHEN o.ship_complete THEN 1 ELSE 0 END FROM order_line ol JOIN orders o ON o.id = ol.order_id"
     " WHERE ol.backordered > 0 AND o.status = 'open'"
 )
 
@@ -193,7 +197,7 @@ def _run_in_transaction(
         "dry-run" if dry_run else "ok",
         ledger_rows=int(ledger_rows),
         products=len(budgets),
-        shipments=len(walk.shipments),
+        shipments=len(walk.given),
         units=walk.units,
     )
     if not dry_run:
@@ -269,11 +273,8 @@ def _waiting_lines(
         whole_orders = sorted({w.order_id for w in walk if w.ship_complete})
         for part in chunks(whole_orders):
             marks = ", ".join("?" * len(part))
-            others += [
-                Waiting._make(row)
-                for row in query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part))
-                if row[0] not in seen
-            ]
+            lines = query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part))
+            others += [w for w in map(Waiting._make, lines) if w.line_id not in seen]
     return walk, others
 
 
@@ -281,7 +282,7 @@ def _write_allocation(walk: Walk, process: str, run_id: int, at: datetime) -> No
     """Write the shipments of a run, move units from backordered to committed."""
     new = [
         shipments.NewShipment(
-            order_id, [(w.line_id, w.product_id, qty) for w, qty in sorted(given, key=lambda g: g[0].line)]
+            order_id, [(w.line_id, w.product_id, qty) for w, qty in sorted(given, key=_line_number)]
         )
         for order_id, given in sorted(walk.given.items())
     ]
@@ -296,6 +297,12 @@ def _write_allocation(walk: Walk, process: str, run_id: int, at: datetime) -> No
         for w, qty in given:
             backordered[w.product_id] -= qty
     ledger.change_backordered(backordered)
+
+
+def _line_number(given: tuple[Waiting, int]) -> int:
+    """The number of the order line the walk gave units to."""
+    waiting, _qty = given
+    return waiting.line
 
 
 class _Discard(Exception):

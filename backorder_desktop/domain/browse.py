@@ -3,24 +3,32 @@
 Qt-free, so they are tested without a window. A page is asked for with the
 sort key of the last row already shown; the database seeks to it by index
 instead of counting rows, so the millionth row costs what the first does.
+Rows come out named (one type per table), their values converted by the store.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from backorder_desktop.domain import clock
+from backorder_desktop.domain.allocation import RUN_COLUMNS, RunRecord
 from backorder_desktop.domain.shipments import shipment_id, shipment_number
 from backorder_desktop.store.database import query
+from backorder_desktop.store.rows import converter, read, to_datetime
 
 PAGE = 200
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a table: its title, the field of the row it shows, and how it sorts."""
+
     title: str
+    field: str  # the name of the row's field shown in this column
     sort: str | None = None  # SQL expression to sort by (never NULL), None: not sortable
     numeric: bool = False
 
@@ -32,42 +40,55 @@ class Filters:
     created_by: str | None = None
     since: date | None = None
     until: date | None = None  # inclusive
-    extra: dict[str, Any] = field(default_factory=dict)
+    available_only: bool = False  # backorders: only lines whose product has stock available now
+
+
+class Key(NamedTuple):
+    """Where a row stands in its table's order: the next page is asked for after a key."""
+
+    sort: Any  # the row's value of the sort column, as stored
+    id: Any
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[tuple[Any, ...]]
-    keys: list[tuple[Any, Any]]  # sort value and id of each row, to ask for the next page
+class Page(Generic[Row]):
+    rows: list[Row]
+    keys: list[Key]  # of each row
 
     @property
-    def last_key(self) -> tuple[Any, Any] | None:
+    def last_key(self) -> Key | None:
         return self.keys[-1] if self.keys else None
 
 
-class Listing:
-    """A table of the window: columns, and pages of rows under filters and a sort."""
+class Listing(Generic[Row]):
+    """A table of the window: columns, and pages of named rows under filters and a sort."""
 
+    row_type: type[Row]
     columns: tuple[Column, ...] = ()
     id_sql = ""
     from_sql = ""
-    select_sql = ""
+    select_sql = ""  # the values of a row, in the order of ROW_TYPE's fields unless `present` says
 
     def where(self, filters: Filters) -> tuple[list[str], list[Any]]:
         return [], []
 
-    def present(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return row
+    def present(self, values: Sequence[Any]) -> Row:
+        """The named row of the values SELECT_SQL read."""
+        return converter(self.row_type)(values)
+
+    def index_of(self, field: str) -> int:
+        """The number of the column that shows FIELD."""
+        return next(i for i, column in enumerate(self.columns) if column.field == field)
 
     def page(
         self,
         filters: Filters,
         sort_column: int = 0,
         descending: bool = False,
-        after: tuple[Any, Any] | None = None,
+        after: Key | None = None,
         limit: int = PAGE,
         offset: int = 0,
-    ) -> Page:
+    ) -> Page[Row]:
         """LIMIT rows after the key AFTER (a seek by index), or else after skipping OFFSET rows."""
         sort = self.columns[sort_column].sort or self.columns[0].sort
         assert sort is not None
@@ -84,7 +105,8 @@ class Listing:
             f" LIMIT {int(limit)} OFFSET {int(offset)}",
             tuple(params),
         )
-        return Page([self.present(r[:-2]) for r in rows], [(r[-2], r[-1]) for r in rows])
+        # Each row read ends with its key: its sort value and its id.
+        return Page([self.present(r[:-2]) for r in rows], [Key(*r[-2:]) for r in rows])
 
     def count(self, filters: Filters) -> int:
         """How many rows the filters let through."""
@@ -105,24 +127,33 @@ def _day_range(filters: Filters, column: str) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
-def as_datetime(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+class ShipmentRow(NamedTuple):
+    """A shipment as the Shipments table shows it."""
+
+    number: str  # S0000042
+    order: str
+    customer: str
+    created_at: datetime
+    created_by: str
+    lines: int
+    units: int
+    status: str
+    id: int
 
 
-class ShipmentListing(Listing):
+class ShipmentListing(Listing[ShipmentRow]):
     """Outgoing shipments, one row each, with their line count and units."""
 
+    row_type = ShipmentRow
     columns = (
-        Column("Shipment", "s.id", numeric=True),
-        Column("Order", "o.number"),
-        Column("Customer", "o.customer"),
-        Column("Created", "s.created_at"),
-        Column("Created by", "s.created_by"),
-        Column("Lines", None, numeric=True),
-        Column("Units", None, numeric=True),
-        Column("Status", "s.status"),
+        Column("Shipment", "number", sort="s.id", numeric=True),
+        Column("Order", "order", sort="o.number"),
+        Column("Customer", "customer", sort="o.customer"),
+        Column("Created", "created_at", sort="s.created_at"),
+        Column("Created by", "created_by", sort="s.created_by"),
+        Column("Lines", "lines", numeric=True),
+        Column("Units", "units", numeric=True),
+        Column("Status", "status", sort="s.status"),
     )
     id_sql = "s.id"
     from_sql = "shipment s JOIN orders o ON o.id = s.order_id"
@@ -153,22 +184,39 @@ class ShipmentListing(Listing):
             clauses.append(f"({' OR '.join(options)})")
         return clauses, params
 
-    def present(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        sid, number, customer, created, by, lines, units, status = row
-        return (shipment_number(sid), number, customer, as_datetime(created), by, lines, units, status, sid)
+    def present(self, values: Sequence[Any]) -> ShipmentRow:
+        sid, number, customer, created, by, lines, units, status = values
+        created_at = to_datetime(created)
+        assert created_at is not None
+        return ShipmentRow(shipment_number(sid), number, customer, created_at, by, lines, units, status, sid)
 
 
-def shipment_lines(sid: int) -> list[tuple[int, str, str, int]]:
-    """The lines of one shipment: order line, SKU, product name, quantity."""
-    return [
-        (line, sku, name, qty)
-        for line, sku, name, qty in query(
-            "SELECT ol.line, p.sku, p.name, sl.qty FROM shipment_line sl"
-            " JOIN order_line ol ON ol.id = sl.order_line_id JOIN product p ON p.id = sl.product_id"
-            " WHERE sl.shipment_id = ? ORDER BY ol.line",
-            (sid,),
-        )
-    ]
+class ShipmentLineRow(NamedTuple):
+    """A line of one shipment."""
+
+    line: int  # the order line's number
+    sku: str
+    product: str
+    qty: int
+
+
+SHIPMENT_LINE_COLUMNS = (
+    Column("Line", "line", numeric=True),
+    Column("SKU", "sku"),
+    Column("Product", "product"),
+    Column("Quantity", "qty", numeric=True),
+)
+
+
+def shipment_lines(sid: int) -> list[ShipmentLineRow]:
+    """The lines of one shipment, by order line."""
+    return read(
+        ShipmentLineRow,
+        "SELECT ol.line, p.sku, p.name, sl.qty FROM shipment_line sl"
+        " JOIN order_line ol ON ol.id = sl.order_line_id JOIN product p ON p.id = sl.product_id"
+        " WHERE sl.shipment_id = ? ORDER BY ol.line",
+        (sid,),
+    )
 
 
 def new_shipments_since(last_seen_id: int) -> int:
@@ -197,25 +245,41 @@ def shipment_summary(sid: int) -> ShipmentSummary:
         " JOIN orders o ON o.id = s.order_id WHERE s.id = ?",
         (sid,),
     )
-    ordered, created = as_datetime(ordered_at), as_datetime(created_at)
+    ordered, created = to_datetime(ordered_at), to_datetime(created_at)
     assert ordered is not None and created is not None  # both columns are NOT NULL
     return ShipmentSummary(order, customer, ordered, status, created)
 
 
-class BackorderListing(Listing):
+class BackorderRow(NamedTuple):
+    """A waiting line of an open order as the Backorders table shows it."""
+
+    order: str
+    customer: str
+    ordered_at: datetime
+    age: int  # days since the order was placed
+    priority: int
+    line: int
+    sku: str
+    product: str
+    backordered: int
+    available: int  # of the product, now
+
+
+class BackorderListing(Listing[BackorderRow]):
     """Waiting lines of open orders, with what is available of their product now."""
 
+    row_type = BackorderRow
     columns = (
-        Column("Order", "o.number"),
-        Column("Customer", "o.customer"),
-        Column("Ordered", "o.ordered_at"),
-        Column("Age (days)", "o.ordered_at", numeric=True),
-        Column("Priority", "o.priority", numeric=True),
-        Column("Line", "ol.line", numeric=True),
-        Column("SKU", "p.sku"),
-        Column("Product", "p.name"),
-        Column("Backordered", "ol.backordered", numeric=True),
-        Column("Available now", "p.on_hand - p.committed", numeric=True),
+        Column("Order", "order", sort="o.number"),
+        Column("Customer", "customer", sort="o.customer"),
+        Column("Ordered", "ordered_at", sort="o.ordered_at"),
+        Column("Age (days)", "age", sort="o.ordered_at", numeric=True),
+        Column("Priority", "priority", sort="o.priority", numeric=True),
+        Column("Line", "line", sort="ol.line", numeric=True),
+        Column("SKU", "sku", sort="p.sku"),
+        Column("Product", "product", sort="p.name"),
+        Column("Backordered", "backordered", sort="ol.backordered", numeric=True),
+        Column("Available now", "available", sort="p.on_hand - p.committed", numeric=True),
     )
     id_sql = "ol.id"
     from_sql = "order_line ol JOIN orders o ON o.id = ol.order_id JOIN product p ON p.id = ol.product_id"
@@ -237,28 +301,41 @@ class BackorderListing(Listing):
             )
             like = f"%{text.lower()}%"
             params += [text, like, like, like]
-        if filters.extra.get("available_only"):
+        if filters.available_only:
             clauses.append("p.on_hand > p.committed")
         return clauses, params
 
-    def present(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        number, customer, ordered_at, priority, line, sku, name, waiting, available = row
-        ordered = as_datetime(ordered_at)
+    def present(self, values: Sequence[Any]) -> BackorderRow:
+        number, customer, ordered_at, priority, line, sku, name, waiting, available = values
+        ordered = to_datetime(ordered_at)
         assert ordered is not None
         today = self.today or clock.now().date()
         age = (today - ordered.date()).days
-        return (number, customer, ordered, age, priority, line, sku, name, waiting, available)
+        return BackorderRow(number, customer, ordered, age, priority, line, sku, name, waiting, available)
 
 
-class StockListing(Listing):
+class StockRow(NamedTuple):
+    """A product's stock figures as the Inventory table shows them."""
+
+    sku: str
+    product: str
+    on_hand: int
+    committed: int
+    available: int
+    backordered: int
+    discontinued: bool
+
+
+class StockListing(Listing[StockRow]):
+    row_type = StockRow
     columns = (
-        Column("SKU", "sku"),
-        Column("Product", "name"),
-        Column("On hand", "on_hand", numeric=True),
-        Column("Committed", "committed", numeric=True),
-        Column("Available", "on_hand - committed", numeric=True),
-        Column("Backordered", "backordered", numeric=True),
-        Column("Discontinued", "discontinued"),
+        Column("SKU", "sku", sort="sku"),
+        Column("Product", "product", sort="name"),
+        Column("On hand", "on_hand", sort="on_hand", numeric=True),
+        Column("Committed", "committed", sort="committed", numeric=True),
+        Column("Available", "available", sort="on_hand - committed", numeric=True),
+        Column("Backordered", "backordered", sort="backordered", numeric=True),
+        Column("Discontinued", "discontinued", sort="discontinued"),
     )
     id_sql = "id"
     from_sql = "product"
@@ -271,41 +348,41 @@ class StockListing(Listing):
         like = f"%{text.lower()}%"
         return ["(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)"], [like, like]
 
-    def present(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return (*row[:6], "yes" if row[6] else "")
 
-
-class RunListing(Listing):
+class RunListing(Listing[RunRecord]):
+    row_type = RunRecord
     columns = (
-        Column("Run", "id", numeric=True),
-        Column("Process", "process"),
-        Column("Trigger", "trigger"),
-        Column("Started", "started_at"),
-        Column("Finished", None),
-        Column("Outcome", "outcome"),
-        Column("Ledger rows", "ledger_rows", numeric=True),
-        Column("Products", "products", numeric=True),
-        Column("Shipments", "shipments", numeric=True),
-        Column("Units", "units", numeric=True),
-        Column("Error", None),
+        Column("Run", "id", sort="id", numeric=True),
+        Column("Process", "process", sort="process"),
+        Column("Trigger", "trigger", sort="trigger"),
+        Column("Started", "started_at", sort="started_at"),
+        Column("Finished", "finished_at"),
+        Column("Outcome", "outcome", sort="outcome"),
+        Column("Ledger rows", "ledger_rows", sort="ledger_rows", numeric=True),
+        Column("Products", "products", sort="products", numeric=True),
+        Column("Shipments", "shipments", sort="shipments", numeric=True),
+        Column("Units", "units", sort="units", numeric=True),
+        Column("Error", "error"),
     )
     id_sql = "id"
     from_sql = "run"
-    select_sql = (
-        "id, process, trigger, started_at, finished_at, outcome, ledger_rows, products, shipments,"
-        " units, error"
-    )
-
-    def present(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return (row[0], row[1], row[2], as_datetime(row[3]), as_datetime(row[4]), *row[5:])
+    select_sql = RUN_COLUMNS
 
 
-def run_history(limit: int = 500) -> list[tuple[datetime, int, int]]:
-    """(finished at, units allocated, units still waiting) of recent real runs, oldest first."""
-    rows = query(
+class RunPoint(NamedTuple):
+    """A point of the run log's chart: one real run."""
+
+    finished_at: datetime
+    units: int  # allocated by the run
+    waiting: int  # units still backordered after it
+
+
+def run_history(limit: int = 500) -> list[RunPoint]:
+    """Recent real runs, oldest first."""
+    points = read(
+        RunPoint,
         "SELECT finished_at, units, waiting FROM run WHERE outcome = 'ok' AND waiting IS NOT NULL"
         " AND finished_at IS NOT NULL ORDER BY id DESC LIMIT ?",
         (limit,),
     )
-    found = [(as_datetime(at), int(units), int(waiting)) for at, units, waiting in reversed(rows)]
-    return [(at, units, waiting) for at, units, waiting in found if at is not None]
+    return points[::-1]

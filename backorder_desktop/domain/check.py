@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from backorder_desktop.domain.ledger import COMMITTED, ON_HAND
 from backorder_desktop.store.database import db, query
 
 
@@ -27,6 +28,7 @@ class CheckReport:
 
 def _ledger_totals() -> tuple[dict[int, list[int]], int]:
     """Per product: [on hand, committed] summed from the ledger; and the number of rows."""
+    # Running sums in two-item lists, not objects: the ledger may hold millions of rows.
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     rows = 0
     cursor = db.execute_sql("SELECT product_id, on_hand_delta, committed_delta FROM ledger")
@@ -34,8 +36,8 @@ def _ledger_totals() -> tuple[dict[int, list[int]], int]:
         rows += len(batch)
         for product_id, on_hand, committed in batch:
             total = totals[product_id]
-            total[0] += on_hand
-            total[1] += committed
+            total[ON_HAND] += on_hand
+            total[COMMITTED] += committed
     return totals, rows
 
 
@@ -43,7 +45,10 @@ def check() -> CheckReport:
     """Recompute and compare; every mismatch is a violation, a negative available a warning."""
     report = CheckReport()
     products = {
-        row[0]: row[1:] for row in query("SELECT id, sku, on_hand, committed, backordered FROM product")
+        pid: (sku, on_hand, committed, backordered)
+        for pid, sku, on_hand, committed, backordered in query(
+            "SELECT id, sku, on_hand, committed, backordered FROM product"
+        )
     }
     report.products = len(products)
     from_ledger, report.ledger_rows = _ledger_totals()
@@ -55,7 +60,7 @@ def check() -> CheckReport:
             " FROM order_line ol JOIN orders o ON o.id = ol.order_id GROUP BY ol.product_id"
         )
     }
-    for pid, (sku, on_hand, committed, backordered) in sorted(products.items(), key=lambda p: p[1][0]):
+    for pid, (sku, on_hand, committed, backordered) in sorted(products.items(), key=_by_sku):
         led_on_hand, led_committed = from_ledger.get(pid, (0, 0))
         if on_hand != led_on_hand:
             report.violations.append(f"{sku}: on hand is {on_hand}, the ledger says {led_on_hand}")
@@ -79,6 +84,11 @@ def check() -> CheckReport:
     _check_orders(report)
     _check_returns(report)
     return report
+
+
+def _by_sku(product: tuple[int, tuple[str, int, int, int]]) -> str:
+    _pid, (sku, *_figures) = product
+    return sku
 
 
 # Per line: what pending and shipped shipments hold of it, in one pass over the shipment lines.

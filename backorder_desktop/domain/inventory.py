@@ -252,14 +252,14 @@ def record_returns(
 
 
 def _orders_by_number(numbers: set[str]) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
+    orders: dict[str, tuple[int, str]] = {}
     for part in chunks(sorted(numbers)):
         marks = ", ".join("?" * len(part))
         for oid, number, status in query(
             f"SELECT id, number, status FROM orders WHERE number IN ({marks})", tuple(part)
         ):
-            found[number] = (oid, status)
-    return found
+            orders[number] = (oid, status)
+    return orders
 
 
 def _returnable(order_ids: set[int]) -> dict[tuple[int, int], int]:

@@ -20,6 +20,9 @@ PRIMARY_KINDS = (RECEIPT,)
 SECONDARY_KINDS = (ADJUSTMENT, RETURN, RELEASE)
 
 
+ON_HAND, COMMITTED = range(2)  # the two running sums `record` keeps per product
+
+
 class Movement(NamedTuple):
     """One ledger row to append (a tuple: a run builds a hundred thousand of them)."""
 
@@ -48,10 +51,11 @@ def record(movements: Iterable[Movement], at: datetime) -> int:
             for i, m in enumerate(rows)
         ],
     )
+    # Running sums per product in two-item lists, not objects: a run records 100,000 movements.
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for m in rows:
-        totals[m.product_id][0] += m.on_hand_delta
-        totals[m.product_id][1] += m.committed_delta
+        totals[m.product_id][ON_HAND] += m.on_hand_delta
+        totals[m.product_id][COMMITTED] += m.committed_delta
     executemany(
         "UPDATE product SET on_hand = on_hand + ?, committed = committed + ? WHERE id = ?",
         [(on_hand, committed, pid) for pid, (on_hand, committed) in totals.items()],

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from backorder_desktop.domain import clock, ledger, shipments
 from backorder_desktop.domain.errors import Problem, Problems
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT, quantity_problem, text_problem
+from backorder_desktop.domain.processes import ORDER_ENTRY
 from backorder_desktop.domain.products import StockItem, by_sku, chunks, unknown_or_discontinued
 from backorder_desktop.store.database import executemany, query, reserve_ids, write
 
@@ -236,7 +237,7 @@ def _write_part(
         " backordered, cancelled) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)",
         line_rows,
     )
-    shipments.create(new_shipments, "order-entry", at)
+    shipments.create(new_shipments, ORDER_ENTRY, at)
     written.next_line_id = line_id
     written.lines += len(line_rows)
     written.shipments += len(new_shipments)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backorder_desktop.domain.errors import BadInput, Problem
-from backorder_desktop.store.database import executemany, query, write
+from backorder_desktop.store.database import executemany, write
+from backorder_desktop.store.rows import read
 
 ALLOCATION_ORDERS = ("priority", "date")
 
@@ -18,8 +19,10 @@ class OrderEntryPreferences:
 
 def load() -> OrderEntryPreferences:
     """The saved preferences."""
-    enabled, order = query("SELECT backorders_enabled, allocation_order FROM preferences WHERE id = 1")[0]
-    return OrderEntryPreferences(bool(enabled), order)
+    (saved,) = read(
+        OrderEntryPreferences, "SELECT backorders_enabled, allocation_order FROM preferences WHERE id = 1"
+    )
+    return saved
 
 
 def save(

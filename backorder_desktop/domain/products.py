@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.domain.limits import text_problem
 from backorder_desktop.store.database import executemany, query, write
+from backorder_desktop.store.rows import converter, read
 
 CHUNK = 500
-_STOCK_COLUMNS = "id, sku, name, discontinued, on_hand, committed, backordered"
+_STOCK_COLUMNS = "id, sku, name, discontinued, on_hand, committed, backordered"  # StockItem's fields
 
 
 @dataclass
@@ -52,23 +53,22 @@ def catalogue_is_empty() -> bool:
 def by_sku(skus: Iterable[str]) -> dict[str, StockItem]:
     """The products with the given SKUs (missing ones are simply absent)."""
     wanted = sorted(set(skus))
-    found: dict[str, StockItem] = {}
+    make = converter(StockItem)
+    items: dict[str, StockItem] = {}
     if len(wanted) > 2000:  # a big import: one scan of the catalogue beats many IN lists
-        everything = {row[1]: row for row in query(f"SELECT {_STOCK_COLUMNS} FROM product")}
+        everything = {sku: row for sku, *row in query(f"SELECT sku, {_STOCK_COLUMNS} FROM product")}
         for sku in wanted:
             row = everything.get(sku)
             if row is not None:
-                found[sku] = StockItem(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6])
-        return found
+                items[sku] = make(row)
+        return items
     for part in chunks(wanted):
         marks = ", ".join("?" * len(part))
-        for row in query(
-            f"SELECT {_STOCK_COLUMNS} FROM product WHERE sku IN ({marks})",
-            tuple(part),
+        for item in read(
+            StockItem, f"SELECT {_STOCK_COLUMNS} FROM product WHERE sku IN ({marks})", tuple(part)
         ):
-            item = StockItem(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6])
-            found[item.sku] = item
-    return found
+            items[item.sku] = item
+    return items
 
 
 def unknown_or_discontinued(

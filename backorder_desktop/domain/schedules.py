@@ -10,10 +10,10 @@ from typing import Any
 from backorder_desktop.domain import clock
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.domain.planning import DAYS, UNITS, Rule, next_run
+from backorder_desktop.domain.processes import PROCESS_OF
 from backorder_desktop.store.database import executemany, query, write
+from backorder_desktop.store.rows import read, to_bool, to_datetime
 
-PRIMARY_CODE, SECONDARY_CODE = 7792, 8050
-PROCESS_OF = {PRIMARY_CODE: "primary", SECONDARY_CODE: "secondary"}
 MAX_EVERY = {"minutes": 1440, "hours": 168, "days": 365}
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -53,23 +53,17 @@ def parse_days(value: str) -> frozenset[int]:
     return frozenset(DAYS.index(n) for n in names)
 
 
-def _time(value: object) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
 def _from_row(row: tuple) -> Schedule:
     code, name, enabled, every, unit, days, start, end, saved_at = row
     rule = Rule(
-        bool(enabled),
+        to_bool(enabled),
         int(every),
         unit,
         frozenset(DAYS.index(d) for d in days.split(",") if d),
         time.fromisoformat(start),
         time.fromisoformat(end),
     )
-    return Schedule(code, name, rule, _time(saved_at))
+    return Schedule(code, name, rule, to_datetime(saved_at))
 
 
 _COLUMNS = 'code, name, enabled, every, unit, days, start, "end", saved_at'
@@ -83,8 +77,10 @@ def load_all() -> list[Schedule]:
 def load(code: int) -> Schedule:
     rows = query(f"SELECT {_COLUMNS} FROM schedule WHERE code = ?", (code,))
     if not rows:
-        raise BadInput([Problem("schedule", "code", f"no schedule {code} (the codes are 7792 and 8050)")])
-    return _from_row(rows[0])
+        codes = " and ".join(map(str, sorted(PROCESS_OF)))
+        raise BadInput([Problem("schedule", "code", f"no schedule {code} (the codes are {codes})")])
+    (row,) = rows  # the code is the key
+    return _from_row(row)
 
 
 def problems_with(rule: Rule, where: str = "schedule") -> list[Problem]:
@@ -156,16 +152,13 @@ def save(
 
 def last_run(process: str) -> LastRun | None:
     """The latest real run of PROCESS, whatever started it (dry runs do not count)."""
-    rows = query(
+    runs = read(
+        LastRun,
         "SELECT started_at, outcome FROM run WHERE process = ? AND outcome <> 'dry-run'"
         " ORDER BY started_at DESC, id DESC LIMIT 1",
         (process,),
     )
-    if not rows:
-        return None
-    started = _time(rows[0][0])
-    assert started is not None
-    return LastRun(started, rows[0][1])
+    return runs[0] if runs else None
 
 
 def next_run_of(schedule: Schedule, now: datetime, tz: tzinfo) -> datetime | None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from backorder_desktop.domain.processes import PRIMARY
+
 PROGRESS_EVERY = 5000
 
 
@@ -34,17 +36,16 @@ class Progress:
 
 
 class Waiting(NamedTuple):
-    """A backordered line of an open order, with what the walk sorts on (a tuple: cheap to build)."""
+    """A backordered line of an open order. The database hands the lines over already in
+    allocation order, so what they are sorted on (priority, order time) is not read."""
 
     line_id: int
     order_id: int
     line: int
     product_id: int
     backordered: int
-    number: str
-    priority: int
-    ordered_at: object  # text on SQLite, datetime on PostgreSQL: compared only among themselves
-    ship_complete: int  # 0 or 1 as stored
+    number: str  # the order's
+    ship_complete: int  # 1 or 0 on either database (the SELECT says so: no bool() per line here)
 
 
 class Walk:
@@ -63,10 +64,6 @@ class Walk:
         self.units = 0
         self.explanations: list[Explanation] = []
         self.skus = skus  # product id -> SKU, for explanations
-
-    @property
-    def shipments(self) -> dict[int, list[tuple[Waiting, int]]]:
-        return self.given
 
     def run(
         self, waiting: list[Waiting], others: list[Waiting], progress: Callable[[Progress], None] | None
@@ -123,7 +120,7 @@ class Walk:
             return f"filled: {qty} of {sku}"
         start = self.start.get(w.product_id, 0)
         if start == 0:
-            if self.process == "primary":
+            if self.process == PRIMARY:
                 return f"not filled: nothing of {sku} received since the last Primary run"
             return f"not filled: nothing of {sku} is available"
         ahead = "higher-priority orders" if self.order_by == "priority" else "earlier orders"

@@ -164,9 +164,9 @@ def read(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) 
     """All data rows of PATH as dicts keyed by column; BadInput on a header or CSV problem."""
     rows = Rows(path, required, optional)
     header = rows.header
-    found = [Row(f"{rows.name}:{line}", dict(zip(header, record, strict=True))) for line, record in rows]
+    data_rows = [Row(f"{rows.name}:{line}", dict(zip(header, record, strict=True))) for line, record in rows]
     rows.finish()
-    return found
+    return data_rows
 
 
 class Collector:
@@ -175,16 +175,16 @@ class Collector:
 
     def __init__(self, source: str = "", *, note_bad_rows: bool = True) -> None:
         self.source = source  # the file's name, for the line counting the problems not shown
-        self.found = Problems()
+        self.problems = Problems()
         self.bad_rows: set[str] = set()  # where each problem is (unless NOTE_BAD_ROWS is false)
         self._note_bad_rows = note_bad_rows
 
     def __bool__(self) -> bool:
-        return bool(self.found)
+        return bool(self.problems)
 
     @property
     def count(self) -> int:
-        return self.found.count
+        return self.problems.count
 
     def field(self, row: Row, column: str, parse: Callable[[str], Any]) -> Any:
         """The parsed value of COLUMN in ROW, or None after noting the problem."""
@@ -203,18 +203,18 @@ class Collector:
             return None
 
     def add(self, where: str, column: str, message: str) -> None:
-        self.found.add(Problem(where, column, message))
+        self.problems.add(Problem(where, column, message))
         if self._note_bad_rows:
             self.bad_rows.add(where)
 
     def raise_if_any(self, check_the_rest: Callable[[], object] | None = None) -> None:
         """BadInput with the first problems by line, and the count of the rest. CHECK_THE_REST
         runs the database checks on the rows that parsed, so those problems show too."""
-        if not self.found:
+        if not self.problems:
             return
         if check_the_rest is not None:
             try:
                 check_the_rest()
             except BadInput as error:
-                self.found.absorb(error)
-        self.found.raise_if_any(self.source)
+                self.problems.absorb(error)
+        self.problems.raise_if_any(self.source)

@@ -10,17 +10,18 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import peewee
 
+from backorder_desktop.domain.allocation import RUN_COLUMNS, RunRecord
 from backorder_desktop.domain.shipments import shipment_number
 from backorder_desktop.logs import LOG_NAME
 from backorder_desktop.paths import log_dir
-from backorder_desktop.store.database import db, query
+from backorder_desktop.store.database import binary_text, db, query
 from backorder_desktop.store.identity import SQLITE_HEADER
+from backorder_desktop.store.rows import stream, to_iso
 
 KINDS = ("shipments", "backorders", "stock", "runs")
 COLUMNS = {
@@ -57,16 +58,10 @@ BATCH = 10_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def iso(value: Any) -> str | None:
-    """A stored time as ISO 8601 local time to the second (SQLite gives text, PostgreSQL datetimes)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    return str(value).replace(" ", "T")[:19]
+iso = to_iso  # a time as the files write it: ISO 8601 local time to the second
 
 
-def run_row(record: Any) -> tuple[Any, ...]:
+def run_row(record: RunRecord) -> tuple[Any, ...]:
     """A run record as a row of the runs export."""
     return (
         record.id,
@@ -90,7 +85,11 @@ def _stream(sql: str) -> Iterator[tuple[Any, ...]]:
 
 
 def rows(kind: str) -> Iterable[tuple[Any, ...]]:
-    """The rows of an export, sorted by their first column, then line."""
+    """The rows of an export in its COLUMNS' order, sorted by their first column, then line.
+
+    Plain tuples, each built as it streams past by the names its values are read into: an
+    export may hold a million lines. Text sorts as plain text (by code point) on every database.
+    """
     if kind == "shipments":
         return (
             (shipment_number(sid), number, customer, iso(created), by, run, status, line, sku, qty)
@@ -103,24 +102,21 @@ def rows(kind: str) -> Iterable[tuple[Any, ...]]:
             )
         )
     if kind == "backorders":
-        found = query(
-            "SELECT o.number, o.customer, o.ordered_at, o.priority, ol.line, p.sku, ol.backordered"
-            " FROM order_line ol JOIN orders o ON o.id = ol.order_id JOIN product p ON p.id = ol.product_id"
-            " WHERE ol.backordered > 0 AND o.status = 'open'"
+        return (
+            (number, customer, iso(ordered_at), priority, line, sku, waiting)
+            for number, customer, ordered_at, priority, line, sku, waiting in _stream(
+                "SELECT o.number, o.customer, o.ordered_at, o.priority, ol.line, p.sku, ol.backordered"
+                " FROM order_line ol JOIN orders o ON o.id = ol.order_id"
+                " JOIN product p ON p.id = ol.product_id WHERE ol.backordered > 0 AND o.status = 'open'"
+                f" ORDER BY {binary_text('o.number')}, ol.line"
+            )
         )
-        # Sorted here, not in SQL: order numbers compare as plain text on every database.
-        found.sort(key=lambda r: (r[0], r[4]))
-        return ((n, c, iso(at), prio, line, sku, qty) for n, c, at, prio, line, sku, qty in found)
     if kind == "stock":
-        found = query("SELECT sku, on_hand, committed, on_hand - committed, backordered FROM product")
-        found.sort(key=lambda r: r[0])
-        return found
+        stock = query("SELECT sku, on_hand, committed, on_hand - committed, backordered FROM product")
+        stock.sort()  # by SKU: it comes first, and no two products share one
+        return stock
     if kind == "runs":
-        found_runs = _stream(
-            "SELECT id, process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
-            " shipments, units, error FROM run ORDER BY id"
-        )
-        return ((r[0], r[1], r[2], iso(r[3]), iso(r[4]), *r[5:]) for r in found_runs)
+        return (run_row(record) for record in stream(RunRecord, f"SELECT {RUN_COLUMNS} FROM run ORDER BY id"))
     raise ValueError(f"unknown export kind {kind!r}")
 
 
@@ -160,10 +156,10 @@ def _refuse_to_replace(path: Path) -> None:
     """An export replaces a file of its own kind, never a database (ours included, or its WAL),
     the program's log, or a device or pipe (renaming over /dev/null would replace the device)."""
     try:
-        found = path.stat()
+        existing_file = path.stat()
     except OSError:
         return  # nothing there yet (or unreadable: the write says why)
-    if not stat.S_ISREG(found.st_mode):
+    if not stat.S_ISREG(existing_file.st_mode):
         raise OSError(errno.EINVAL, "it is a device or a pipe, not a file", str(path))
     place = path.resolve()
     if isinstance(db.obj, peewee.SqliteDatabase):

@@ -29,14 +29,14 @@ def import_file(kind: str, path: Path) -> str:
 
 def import_products(path: Path) -> str:
     rows = read(path, ("sku", "name"), ("discontinued",))
-    found = Collector()
+    problems = Collector()
     items = []
     for row in rows:
-        sku = found.field(row, "sku", fields.code)
-        name = found.field(row, "name", fields.text)
-        discontinued = found.field(row, "discontinued", lambda v: fields.boolean(v, None))
+        sku = problems.field(row, "sku", fields.code)
+        name = problems.field(row, "name", fields.text)
+        discontinued = problems.field(row, "discontinued", lambda v: fields.boolean(v, None))
         items.append(products.ProductInput(sku, name, discontinued, row.where))
-    found.raise_if_any()
+    problems.raise_if_any()
     added, updated = products.save_products(items)
     return f"imported {len(items)} products from {path.name}: {added} added, {updated} updated"
 
@@ -50,7 +50,7 @@ def import_orders(path: Path) -> str:
     lines are kept, as tuples with line numbers, and repeated texts (SKUs, customers) once."""
     rows = Rows(path, ORDER_COLUMNS)
     name = rows.name
-    found = Collector(name, note_bad_rows=False)  # orders left out of the check: first_row_bad
+    problems = Collector(name, note_bad_rows=False)  # orders left out of the check: first_row_bad
     i_order, i_customer, i_ordered_at, i_priority, i_ship, i_line, i_sku, i_qty = (
         rows.columns[column] for column in ORDER_COLUMNS
     )
@@ -65,20 +65,20 @@ def import_orders(path: Path) -> str:
     out_of_order: dict[int, dict[int, int]] = {}  # order's place -> {line: the row it is on}
     same = sys.intern  # a text that repeats (a SKU, a customer) kept once
     for at, record in rows:
-        before = found.count
-        number = found.value(at, "order", record[i_order], fields.code)
-        line = found.value(at, "line", record[i_line], fields.positive)
-        sku = found.value(at, "sku", record[i_sku], fields.code)
-        qty = found.value(at, "qty", record[i_qty], fields.positive)
+        before = problems.count
+        number = problems.value(at, "order", record[i_order], fields.code)
+        line = problems.value(at, "line", record[i_line], fields.positive)
+        sku = problems.value(at, "sku", record[i_sku], fields.code)
+        qty = problems.value(at, "qty", record[i_qty], fields.positive)
         if number is None:
             continue
         place = index.get(number)
         if place is None:
             # The order's own fields are read from its first row; later rows must repeat them.
-            customer = found.value(at, "customer", record[i_customer], fields.text)
-            ordered_at = found.value(at, "ordered_at", record[i_ordered_at], fields.timestamp)
-            priority = found.value(at, "priority", record[i_priority], fields.priority)
-            ship_complete = found.value(at, "ship_complete", record[i_ship], fields.boolean)
+            customer = problems.value(at, "customer", record[i_customer], fields.text)
+            ordered_at = problems.value(at, "ordered_at", record[i_ordered_at], fields.timestamp)
+            priority = problems.value(at, "priority", record[i_priority], fields.priority)
+            ship_complete = problems.value(at, "ship_complete", record[i_ship], fields.boolean)
             place = len(entered)
             index[number] = place
             entered.append(
@@ -95,13 +95,13 @@ def import_orders(path: Path) -> str:
                     same(record[i_ship].strip()),
                 )
             )
-            if found.count > before:
+            if problems.count > before:
                 first_row_bad.add(place)
         else:
             first = written_as[place]
             for column, i, value in zip(ORDER_FIELDS, i_fields, first, strict=True):
                 if record[i].strip() != value:
-                    found.add(
+                    problems.add(
                         f"{name}:{at}",
                         column,
                         f"differs from {name}:{entered[place].where} for the same order {number!r}",
@@ -114,7 +114,7 @@ def import_orders(path: Path) -> str:
                 if seen is None:
                     seen = out_of_order[place] = {ln.line: int(ln.where) for ln in entered[place].lines}
                 if line in seen:
-                    found.add(
+                    problems.add(
                         f"{name}:{at}", "line", f"order {number!r} line {line} repeats {name}:{seen[line]}"
                     )
                     continue  # reported here; the order's own check must not report it again
@@ -122,13 +122,13 @@ def import_orders(path: Path) -> str:
             # A row with a bad SKU or quantity keeps its line number, for the repeats (qty 0).
             entered[place].lines.append(orders.LineInput(line, same(sku or ""), qty or 0, at))
     del index, written_as, top_line, out_of_order
-    if found:
+    if problems:
         for order in entered:
             order.lines = [ln for ln in order.lines if ln.qty]
     rows.finish()
     for order in entered:
         order.lines.sort()  # by line number: each is in an order once
-    found.raise_if_any(
+    problems.raise_if_any(
         lambda: orders.enter_orders(
             [o for i, o in enumerate(entered) if i not in first_row_bad and o.lines],
             check_only=True,
@@ -145,14 +145,14 @@ def import_orders(path: Path) -> str:
 
 def import_receipts(path: Path) -> str:
     rows = read(path, ("receipt", "received_at", "sku", "qty"))
-    found = Collector()
+    problems = Collector()
     receipts: dict[str, inventory.ReceiptInput] = {}
     first_row: dict[str, Row] = {}
     for row in rows:
-        number = found.field(row, "receipt", fields.code)
-        received_at = found.field(row, "received_at", fields.timestamp)
-        sku = found.field(row, "sku", fields.code)
-        qty = found.field(row, "qty", fields.positive)
+        number = problems.field(row, "receipt", fields.code)
+        received_at = problems.field(row, "received_at", fields.timestamp)
+        sku = problems.field(row, "sku", fields.code)
+        qty = problems.field(row, "qty", fields.positive)
         if number is None:
             continue
         receipt = receipts.get(number)
@@ -161,16 +161,16 @@ def import_receipts(path: Path) -> str:
             receipts[number] = receipt
             first_row[number] = row
         elif row.values["received_at"].strip() != first_row[number].values["received_at"].strip():
-            found.add(
+            problems.add(
                 row.where,
                 "received_at",
                 f"differs from {first_row[number].where} for the same receipt {number!r}",
             )
         if sku is not None and qty is not None:
             receipt.lines.append(inventory.ReceiptLineInput(sku, qty, row.where))
-    found.raise_if_any(
+    problems.raise_if_any(
         lambda: inventory.receive(
-            [r for r in receipts.values() if r.where not in found.bad_rows and r.lines], check_only=True
+            [r for r in receipts.values() if r.where not in problems.bad_rows and r.lines], check_only=True
         )
     )
     units = inventory.receive(list(receipts.values()))
@@ -179,15 +179,15 @@ def import_receipts(path: Path) -> str:
 
 def import_adjustments(path: Path) -> str:
     rows = read(path, ("sku", "qty", "reason"))
-    found = Collector()
+    problems = Collector()
     items = []
     for row in rows:
-        sku = found.field(row, "sku", fields.code)
-        qty = found.field(row, "qty", fields.signed)
-        reason = found.field(row, "reason", fields.text)
+        sku = problems.field(row, "sku", fields.code)
+        qty = problems.field(row, "qty", fields.signed)
+        reason = problems.field(row, "reason", fields.text)
         items.append(inventory.AdjustmentInput(sku, qty, reason, row.where))
-    found.raise_if_any(
-        lambda: inventory.adjust([a for a in items if a.where not in found.bad_rows], check_only=True)
+    problems.raise_if_any(
+        lambda: inventory.adjust([a for a in items if a.where not in problems.bad_rows], check_only=True)
     )
     net = inventory.adjust(items)
     return f"imported {len(items)} adjustments from {path.name}: net change {net:+d} units"
@@ -195,15 +195,17 @@ def import_adjustments(path: Path) -> str:
 
 def import_returns(path: Path) -> str:
     rows = read(path, ("order", "sku", "qty"))
-    found = Collector()
+    problems = Collector()
     items = []
     for row in rows:
-        number = found.field(row, "order", fields.code)
-        sku = found.field(row, "sku", fields.code)
-        qty = found.field(row, "qty", fields.positive)
+        number = problems.field(row, "order", fields.code)
+        sku = problems.field(row, "sku", fields.code)
+        qty = problems.field(row, "qty", fields.positive)
         items.append(inventory.ReturnInput(number, sku, qty, row.where))
-    found.raise_if_any(
-        lambda: inventory.record_returns([r for r in items if r.where not in found.bad_rows], check_only=True)
+    problems.raise_if_any(
+        lambda: inventory.record_returns(
+            [r for r in items if r.where not in problems.bad_rows], check_only=True
+        )
     )
     units = inventory.record_returns(items)
     return f"imported {len(items)} returns from {path.name}: {units} units back on hand"

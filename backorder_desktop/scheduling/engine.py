@@ -141,7 +141,7 @@ class Engine:
                 self._reload.clear()
                 self._last_poll = now
                 found = self._read()
-                if self._print(found) != self._fingerprint:
+                if self._schedules_fingerprint(found) != self._fingerprint:
                     self._load(now, found)
         self._last_tick = now
         self._scheduler.run_all()
@@ -153,13 +153,13 @@ class Engine:
         return saved_schedules.load_all(), preferences.load().backorders_enabled
 
     @staticmethod
-    def _print(found: tuple[list[saved_schedules.Schedule], bool]) -> tuple:
+    def _schedules_fingerprint(found: tuple[list[saved_schedules.Schedule], bool]) -> tuple:
         rows, enabled = found
         return (tuple((s.code, s.rule) for s in rows), enabled)
 
     def _load(self, now: datetime, found: tuple[list[saved_schedules.Schedule], bool] | None = None) -> None:
         found = found or self._read()
-        self._fingerprint = self._print(found)
+        self._fingerprint = self._schedules_fingerprint(found)
         self._last_poll = now
         rows, enabled = found
         slots: dict[str, datetime | None] = {}

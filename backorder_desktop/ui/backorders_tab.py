@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from backorder_desktop.domain import allocation
-from backorder_desktop.domain.browse import BackorderListing, Filters
+from backorder_desktop.domain import allocation, processes
+from backorder_desktop.domain.browse import BackorderListing, BackorderRow, Filters
 from backorder_desktop.ui.table_model import ListingModel
 from backorder_desktop.ui.widgets import button, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
+
+WIDTHS = {
+    "order": 70,
+    "customer": 220,
+    "ordered_at": 130,
+    "age": 80,
+    "priority": 60,
+    "line": 45,
+    "sku": 70,
+    "product": 200,
+    "backordered": 90,
+    "available": 100,
+}
 
 
 class BackordersTab(QWidget):
@@ -19,12 +30,13 @@ class BackordersTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = ListingModel(BackorderListing(), parent=self)
+        listing = BackorderListing()
+        self.model = ListingModel(listing, parent=self)
         self.view = table_view("Backorders")
         self.view.setModel(self.model)
-        self.view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((70, 220, 130, 80, 60, 45, 70, 200, 90, 100)):
-            self.view.setColumnWidth(column, width)
+        self.view.sortByColumn(listing.index_of("priority"), Qt.SortOrder.AscendingOrder)
+        for field, width in WIDTHS.items():
+            self.view.setColumnWidth(listing.index_of(field), width)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Order, customer, SKU or product")
         self.search.setClearButtonEnabled(True)
@@ -60,7 +72,7 @@ class BackordersTab(QWidget):
 
     def apply_filters(self) -> None:
         self.model.set_filters(
-            Filters(search=self.search.text(), extra={"available_only": self.available_only.isChecked()})
+            Filters(search=self.search.text(), available_only=self.available_only.isChecked())
         )
 
     def refresh(self) -> None:
@@ -74,21 +86,21 @@ class BackordersTab(QWidget):
         if not rows:
             self.explanation.setPlainText("Select a waiting line first.")
             return
-        row: tuple[Any, ...] = self.model.rows[rows[0].row()]
-        order, line = row[0], row[5]
+        row: BackorderRow = self.model.rows[rows[0].row()]
+        order, line = row.order, row.line
         self.explanation.setPlainText(
             f"Working out what the next runs would do with order {order} line {line}…"
         )
 
         def work() -> str:
             answers = []
-            for process in allocation.PROCESSES:
-                found = allocation.preview(process)
+            for process in processes.PROCESSES:
+                preview = allocation.preview(process)
                 reason = next(
-                    (e.reason for e in found.explanations if e.order == order and e.line == line),
+                    (e.reason for e in preview.explanations if e.order == order and e.line == line),
                     "the line no longer waits",
                 )
-                answers.append(f"{allocation.PROCESS_NAMES[process]}: {reason}")
+                answers.append(f"{processes.NAMES[process]}: {reason}")
             return f"Order {order} line {line}:\n" + "\n".join(answers)
 
         in_background(work, self.explanation.setPlainText, lambda e, r: self.failed.emit(e, r))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from backorder_desktop.domain.browse import RunPoint
 
 ALLOCATED = QColor("#2e86c1")
 WAITING = QColor("#c0392b")
@@ -18,12 +19,12 @@ class RunChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.points: list[tuple[datetime, int, int]] = []
+        self.points: list[RunPoint] = []
         self.setMinimumHeight(170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName("Units allocated and backorders waiting over time")
 
-    def set_points(self, points: list[tuple[datetime, int, int]]) -> None:
+    def set_points(self, points: list[RunPoint]) -> None:
         self.points = points
         self.update()
 
@@ -45,20 +46,20 @@ class RunChart(QWidget):
             painter.setPen(self.palette().text().color())
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "No runs yet")
             return
-        most_units = max(1, max(p[1] for p in self.points))
-        most_waiting = max(1, max(p[2] for p in self.points))
+        most_units = max(1, max(p.units for p in self.points))
+        most_waiting = max(1, max(p.waiting for p in self.points))
         step = area.width() / len(self.points)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(ALLOCATED)
         bar = min(36.0, max(1.0, step * 0.7))  # a lone run is a bar, not a wall
-        for i, (_at, units, _waiting) in enumerate(self.points):
-            height = area.height() * units / most_units
+        for i, point in enumerate(self.points):
+            height = area.height() * point.units / most_units
             centre = area.left() + (i + 0.5) * step
             painter.drawRect(QRectF(centre - bar / 2, area.bottom() - height, bar, height))
         painter.setPen(QPen(WAITING, 2))
         line = [
-            QPointF(area.left() + (i + 0.5) * step, area.bottom() - area.height() * w / most_waiting)
-            for i, (_at, _units, w) in enumerate(self.points)
+            QPointF(area.left() + (i + 0.5) * step, area.bottom() - area.height() * p.waiting / most_waiting)
+            for i, p in enumerate(self.points)
         ]
         for a, b in itertools.pairwise(line):
             painter.drawLine(a, b)
@@ -70,7 +71,7 @@ class RunChart(QWidget):
         painter.setPen(WAITING)
         painter.drawText(int(area.right()) + 4, int(area.top()) + 10, f"{most_waiting:,}")
         painter.setPen(self.palette().text().color())
-        first, last = self.points[0][0], self.points[-1][0]
+        first, last = self.points[0].finished_at, self.points[-1].finished_at
         painter.drawText(int(area.left()), self.height() - 6, f"{first:%Y-%m-%d %H:%M}")
         text = f"{last:%Y-%m-%d %H:%M}"
         painter.drawText(int(area.right() - metrics.horizontalAdvance(text)), self.height() - 6, text)

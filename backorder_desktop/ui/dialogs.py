@@ -161,13 +161,13 @@ class ReceiveDialog(_Form):
                 return f"Received {inventory.receive([receipt]):,} units on {receipt.number}."
             # Lines that cannot be read are refused; what the database says of the others and
             # of the number is told at the same time, so that one correction is enough.
-            found = list(problems)
+            everything = list(problems)
             if lines:
                 try:
                     inventory.receive([receipt], check_only=True)
                 except BadInput as refused:
-                    found += refused.problems
-            raise BadInput(sorted(found, key=_line_order))
+                    everything += refused.problems
+            raise BadInput(sorted(everything, key=_line_order))
 
         return receive
 

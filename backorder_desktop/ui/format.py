@@ -5,14 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-CREATORS = {
-    "order-entry": "Order Entry",
-    "primary": "Primary Backorder Process",
-    "secondary": "Secondary Backorder Process",
-    "user": "User",
-}
-PROCESSES = {"primary": "Primary", "secondary": "Secondary"}
-
 
 def cell(value: Any) -> str:
     """A table cell's text."""

@@ -5,10 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from backorder_desktop.domain.browse import Filters, StockListing
+from backorder_desktop.domain.browse import Filters, StockListing, StockRow
 from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog, _Form
 from backorder_desktop.ui.table_model import ListingModel
 from backorder_desktop.ui.widgets import button, label_for, named, table_view
+
+WIDTHS = {
+    "sku": 80,
+    "product": 260,
+    "on_hand": 80,
+    "committed": 90,
+    "available": 80,
+    "backordered": 100,
+    "discontinued": 100,
+}
 
 
 class InventoryTab(QWidget):
@@ -17,11 +27,12 @@ class InventoryTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = ListingModel(StockListing(), parent=self)
+        listing = StockListing()
+        self.model = ListingModel(listing, parent=self)
         self.view = table_view("Inventory")
         self.view.setModel(self.model)
-        for column, width in enumerate((80, 260, 80, 90, 80, 100, 100)):
-            self.view.setColumnWidth(column, width)
+        for field, width in WIDTHS.items():
+            self.view.setColumnWidth(listing.index_of(field), width)
         self.search = QLineEdit()
         self.search.setPlaceholderText("SKU or product name")
         self.search.setClearButtonEnabled(True)
@@ -49,7 +60,10 @@ class InventoryTab(QWidget):
 
     def selected_sku(self) -> str:
         rows = self.view.selectionModel().selectedRows()
-        return str(self.model.rows[rows[0].row()][0]) if rows else ""
+        if not rows:
+            return ""
+        row: StockRow = self.model.rows[rows[0].row()]
+        return str(row.sku)
 
     def open_dialog(self, dialog: _Form) -> None:
         def finished(code: int) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from backorder_desktop import __version__
-from backorder_desktop.domain import allocation, browse
+from backorder_desktop.domain import browse, processes
 from backorder_desktop.domain.allocation import Progress, RunRecord
 from backorder_desktop.domain.check import CheckReport, check
 from backorder_desktop.domain.errors import BadInput
@@ -38,7 +38,7 @@ from backorder_desktop.store.urls import shown
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.dialogs import ProblemsDialog
 from backorder_desktop.ui.errors import ErrorReporter, describe
-from backorder_desktop.ui.format import PROCESSES, when
+from backorder_desktop.ui.format import when
 from backorder_desktop.ui.inventory_tab import InventoryTab
 from backorder_desktop.ui.order_entry_tab import OrderEntryTab
 from backorder_desktop.ui.run_log_tab import RunLogTab
@@ -65,10 +65,10 @@ def _file_identity(target: str) -> tuple[int, int] | None:
     if is_postgres(target):
         return None
     try:
-        found = os.stat(target)
+        file = os.stat(target)
     except OSError:
         return None
-    return found.st_dev, found.st_ino
+    return file.st_dev, file.st_ino
 
 
 def make_engine(target: str, bridge: EngineBridge, tz: tzinfo | None = None) -> Engine:
@@ -153,8 +153,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         tools = bar.addMenu("&Tools")
-        self._action(tools, "Run &Primary now", lambda: self.run_now("primary"))
-        self._action(tools, "Run &Secondary now", lambda: self.run_now("secondary"))
+        self._action(tools, "Run &Primary now", lambda: self.run_now(processes.PRIMARY))
+        self._action(tools, "Run &Secondary now", lambda: self.run_now(processes.SECONDARY))
         self._action(tools, "&Check database", self.check_database)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
@@ -278,22 +278,22 @@ class MainWindow(QMainWindow):
 
     def run_now(self, process: str) -> None:
         if self.engine.run_now(process) is None:
-            self.say(f"The {PROCESSES[process]} process is already running.")
+            self.say(f"The {processes.SHORT_NAMES[process]} process is already running.")
 
     def _run_started(self, process: str, trigger: str) -> None:
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.progress.setFormat(f"{PROCESSES[process]}: starting")
-        self.say(f"{allocation.PROCESS_NAMES[process]} started ({trigger}).")
+        self.progress.setFormat(f"{processes.SHORT_NAMES[process]}: starting")
+        self.say(f"{processes.NAMES[process]} started ({trigger}).")
 
     def _run_progress(self, process: str, progress: Progress) -> None:
         self.progress.setRange(0, max(1, progress.lines_total))
         self.progress.setValue(progress.lines_done)
-        self.progress.setFormat(f"{PROCESSES[process]}: {progress.units:,} units")
+        self.progress.setFormat(f"{processes.SHORT_NAMES[process]}: {progress.units:,} units")
 
     def _run_finished(self, record: RunRecord) -> None:
         self.progress.setVisible(False)
-        name = allocation.PROCESS_NAMES.get(record.process, record.process)
+        name = processes.NAMES.get(record.process, record.process)
         if record.outcome == "failed":
             self.say(f"{name} failed: {record.error}")
         elif record.outcome == "skipped":
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         parts = []
         for process, moment in next_runs.items():
             local = moment.astimezone(self.engine.tz).replace(tzinfo=None) if moment else None
-            parts.append(f"{PROCESSES[process]}: {when(local, 'off')}")
+            parts.append(f"{processes.SHORT_NAMES[process]}: {when(local, 'off')}")
         self.next_runs.setText("Next runs — " + ", ".join(parts))
         if not self.engine.paused:
             self.scheduler_state.setText("Scheduler: running")

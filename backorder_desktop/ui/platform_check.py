@@ -128,10 +128,10 @@ def _xcb_plugin_needs() -> list[Need]:
     try:
         ctypes.CDLL(str(library))
     except OSError as error:
-        found = _NOT_FOUND.search(str(error))
-        if found:
+        missing = _NOT_FOUND.search(str(error))
+        if missing:
             known = dict(XCB_NEEDS + QT_NEEDS)
-            return [(found.group(1), known.get(found.group(1), ""))]
+            return [(missing.group(1), known.get(missing.group(1), ""))]
     return []
 
 

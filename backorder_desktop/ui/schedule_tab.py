@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backorder_desktop.domain import clock, planning, schedules
+from backorder_desktop.domain import clock, planning, processes, schedules
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.ui.errors import plain_message
 from backorder_desktop.ui.format import when
@@ -43,7 +43,7 @@ LABELS = {
 }
 
 
-def said(problem: Problem) -> str:
+def labelled_message(problem: Problem) -> str:
     """PROBLEM as the editor says it: the label of the control, then what is wrong."""
     return f"{LABELS.get(problem.field, problem.field)}: {problem.message}"
 
@@ -62,7 +62,7 @@ class ScheduleTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[schedules.Schedule] = []
-        self.code = schedules.PRIMARY_CODE
+        self.code = processes.PRIMARY_CODE
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Automation schedules")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -138,7 +138,7 @@ class ScheduleTab(QWidget):
             box.toggled.connect(lambda _on: self._save("days"))
         self.start.timeChanged.connect(lambda _t: self._save("start"))
         self.end.timeChanged.connect(lambda _t: self._save("end"))
-        self.run_now.clicked.connect(lambda: self.run_now_requested.emit(schedules.PROCESS_OF[self.code]))
+        self.run_now.clicked.connect(lambda: self.run_now_requested.emit(processes.PROCESS_OF[self.code]))
         self._invalid = False
         self._edits = 0  # changes made in the editor; a result only shows if it is the latest's
         self._saving = 0  # saves on their way to the database
@@ -267,7 +267,7 @@ class ScheduleTab(QWidget):
         # Refuse at once, where it was typed, without touching the database.
         problems = schedules.problems_with(replace(row.rule, **change), f"schedule {code}")
         if problems:
-            self._mark(problems[0].field, "; ".join(map(said, problems)) + " — not saved.")
+            self._mark(problems[0].field, "; ".join(map(labelled_message, problems)) + " — not saved.")
             return
 
         def done(saved: schedules.Schedule) -> None:
@@ -290,7 +290,7 @@ class ScheduleTab(QWidget):
                 return
             if isinstance(error, BadInput):
                 first = error.problems[0]
-                self._mark(first.field, f"{said(first)} — not saved.")
+                self._mark(first.field, f"{labelled_message(first)} — not saved.")
             else:
                 self._mark(field, f"Not saved: {plain_message(error)}")
 

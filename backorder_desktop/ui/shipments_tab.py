@@ -23,23 +23,34 @@ from PySide6.QtWidgets import (
 )
 
 from backorder_desktop.domain import shipments
-from backorder_desktop.domain.browse import Filters, ShipmentListing, shipment_lines
+from backorder_desktop.domain.browse import (
+    SHIPMENT_LINE_COLUMNS,
+    Filters,
+    ShipmentListing,
+    ShipmentRow,
+    shipment_lines,
+)
+from backorder_desktop.domain.processes import CREATORS, creator_name
 from backorder_desktop.files import exports
-from backorder_desktop.ui.format import CREATORS, cell
+from backorder_desktop.ui.format import cell
 from backorder_desktop.ui.packing_slip import write_packing_slips
 from backorder_desktop.ui.table_model import ListingModel
 from backorder_desktop.ui.widgets import button, confirm, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
 
 STATUS_CHOICES = (("All", None), ("Pending", "pending"), ("Shipped", "shipped"), ("Void", "void"))
-
-
-def _display(column: int, value: Any) -> str:
-    if column == 4:
-        return CREATORS.get(value, str(value))
-    if column == 7:
-        return str(value).capitalize()
-    return cell(value)
+# How the fields read that do not read as plain cells.
+SHOWN = {"created_by": creator_name, "status": lambda status: str(status).capitalize()}
+WIDTHS = {
+    "number": 90,
+    "order": 70,
+    "customer": 220,
+    "created_at": 130,
+    "created_by": 190,
+    "lines": 50,
+    "units": 60,
+    "status": 80,
+}
 
 
 class ShipmentsTab(QWidget):
@@ -51,14 +62,15 @@ class ShipmentsTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.seen_id = 0  # shipments above this id were created since the person last looked
-        self.model = ListingModel(ShipmentListing(), _display, self)
-        self.model.is_new = lambda row: row[8] > self.seen_id
+        listing = ShipmentListing()
+        self.model = ListingModel(listing, SHOWN, self)
+        self.model.is_new = self._is_new
         self.view = table_view("Shipments")
         self.view.setModel(self.model)
-        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.view.sortByColumn(listing.index_of("number"), Qt.SortOrder.DescendingOrder)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((90, 70, 220, 130, 190, 50, 60, 80)):
-            self.view.setColumnWidth(column, width)
+        for field, width in WIDTHS.items():
+            self.view.setColumnWidth(listing.index_of(field), width)
 
         self.status = QComboBox()
         for text, value in STATUS_CHOICES:
@@ -102,9 +114,9 @@ class ShipmentsTab(QWidget):
         actions.addStretch()
         actions.addWidget(self.count)
 
-        self.lines = QTableWidget(0, 4)
+        self.lines = QTableWidget(0, len(SHIPMENT_LINE_COLUMNS))
         self.lines.setAccessibleName("Shipment lines")
-        self.lines.setHorizontalHeaderLabels(("Line", "SKU", "Product", "Quantity"))
+        self.lines.setHorizontalHeaderLabels([column.title for column in SHIPMENT_LINE_COLUMNS])
         self.lines.verticalHeader().setVisible(False)
         self.lines.horizontalHeader().setStretchLastSection(True)
         self.lines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -184,13 +196,13 @@ class ShipmentsTab(QWidget):
                 f"{len(ids)} shipments selected." if ids else "Select a shipment to see its lines."
             )
             return
-        found = shipment_lines(ids[0])
+        lines = shipment_lines(ids[0])
         self.detail_title.setText(f"Lines of {shipments.shipment_number(ids[0])}")
-        self.lines.setRowCount(len(found))
-        for r, values in enumerate(found):
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(cell(value))
-                if c in (0, 3):
+        self.lines.setRowCount(len(lines))
+        for r, line in enumerate(lines):
+            for c, column in enumerate(SHIPMENT_LINE_COLUMNS):
+                item = QTableWidgetItem(cell(getattr(line, column.field)))
+                if column.numeric:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.lines.setItem(r, c, item)
         self.lines.resizeColumnsToContents()
@@ -257,6 +269,9 @@ class ShipmentsTab(QWidget):
         self.message.emit(f"Wrote {pages} packing slip(s) to {name}.")
 
     # -- new shipments ----------------------------------------------------------------------
+
+    def _is_new(self, row: ShipmentRow) -> bool:
+        return row.id > self.seen_id
 
     def mark_seen(self, newest_id: int) -> None:
         self.seen_id = newest_id

@@ -4,18 +4,21 @@ The row count comes from one COUNT query, so the scroll bar is true from the
 start; a block of rows is read when first painted — by a seek from the block
 before it when that one is loaded (scrolling), else by OFFSET (a jump, e.g.
 dragging to the end). Only a bounded number of blocks stays in memory.
+
+Qt asks for a cell by row and column number; the listing's columns say which field of
+the row each number shows, and SHOWN how a field reads (the table's `cell` otherwise).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from backorder_desktop.domain.browse import PAGE, Filters, Listing, Page
+from backorder_desktop.domain.browse import PAGE, Column, Filters, Listing, Page
 from backorder_desktop.ui.format import cell
 
 Index = QModelIndex | QPersistentModelIndex
@@ -27,19 +30,19 @@ class ListingModel(QAbstractTableModel):
 
     def __init__(
         self,
-        listing: Listing,
-        display: Callable[[int, Any], str] | None = None,
+        listing: Listing[Any],
+        shown: Mapping[str, Callable[[Any], str]] | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self.listing = listing
-        self.display = display or (lambda _column, value: cell(value))
+        self.shown = dict(shown or {})  # field name -> its text in a cell, where not `cell`
         self.filters = Filters()
         self.sort_column = 0
         self.descending = False
         self.total = 0
-        self.blocks: OrderedDict[int, Page] = OrderedDict()
-        self.is_new: Callable[[tuple[Any, ...]], bool] = lambda _row: False
+        self.blocks: OrderedDict[int, Page[Any]] = OrderedDict()
+        self.is_new: Callable[[Any], bool] = lambda _row: False
         self.rows = _Rows(self)
 
     # -- Qt's model interface ---------------------------------------------------------------
@@ -55,14 +58,14 @@ class ListingModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             row = self.row(index.row())
-            return self.display(index.column(), row[index.column()]) if row else None
+            return self.text(self.listing.columns[index.column()], row) if row is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             numeric = self.listing.columns[index.column()].numeric
             horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole:
             row = self.row(index.row())
-            if row and self.is_new(row):
+            if row is not None and self.is_new(row):
                 font = QFont()
                 font.setBold(True)
                 return font
@@ -90,6 +93,10 @@ class ListingModel(QAbstractTableModel):
 
     # -- ours -------------------------------------------------------------------------------
 
+    def text(self, column: Column, row: Any) -> str:
+        """What COLUMN shows of ROW."""
+        return self.shown.get(column.field, cell)(getattr(row, column.field))
+
     def set_filters(self, filters: Filters) -> None:
         self.filters = filters
         self.refresh()
@@ -106,7 +113,7 @@ class ListingModel(QAbstractTableModel):
                 self._block(number)
         self.endResetModel()
 
-    def _block(self, number: int) -> Page:
+    def _block(self, number: int) -> Page[Any]:
         page = self.blocks.get(number)
         if page is not None:
             self.blocks.move_to_end(number)
@@ -122,8 +129,8 @@ class ListingModel(QAbstractTableModel):
             self.blocks.popitem(last=False)
         return page
 
-    def row(self, number: int) -> tuple[Any, ...] | None:
-        """The values of row NUMBER (None past the end, if rows vanished since the count)."""
+    def row(self, number: int) -> Any:
+        """The named row NUMBER (None past the end, if rows vanished since the count)."""
         page = self._block(number // PAGE)
         offset = number % PAGE
         return page.rows[offset] if offset < len(page.rows) else None
@@ -131,18 +138,18 @@ class ListingModel(QAbstractTableModel):
     def row_id(self, number: int) -> Any:
         page = self._block(number // PAGE)
         offset = number % PAGE
-        return page.keys[offset][1] if offset < len(page.keys) else None
+        return page.keys[offset].id if offset < len(page.keys) else None
 
     def row_of(self, row_id: Any) -> int | None:
         """The row showing ROW_ID, among the rows loaded so far."""
         for number, page in self.blocks.items():
             for offset, key in enumerate(page.keys):
-                if key[1] == row_id:
+                if key.id == row_id:
                     return number * PAGE + offset
         return None
 
 
-class _Rows(Sequence[tuple[Any, ...]]):
+class _Rows(Sequence[Any]):
     """The model's rows as a sequence, read on demand."""
 
     def __init__(self, model: ListingModel) -> None:
@@ -152,10 +159,10 @@ class _Rows(Sequence[tuple[Any, ...]]):
         return self.model.total
 
     @overload
-    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: int) -> Any: ...
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[tuple[Any, ...]]: ...
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
@@ -167,7 +174,7 @@ class _Rows(Sequence[tuple[Any, ...]]):
             raise IndexError(index)
         return row
 
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+    def __iter__(self) -> Iterator[Any]:
         for number in range(len(self)):
             row = self.model.row(number)
             if row is None:

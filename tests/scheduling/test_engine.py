@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backorder_desktop.domain import allocation, clock, inventory, orders, preferences, products
+from backorder_desktop.domain import allocation, clock, inventory, orders, preferences, processes, products
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.allocation import Progress, RunRecord, RunResult
 from backorder_desktop.scheduling.engine import PAUSED_REASON, SLOTS, Engine, Listener
@@ -171,7 +171,7 @@ def world(store: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 
 def primary_on(**changes: Any) -> None:
     """Turn the Primary schedule on (SPEC default: every 30 minutes, Mon–Fri, 07:00–19:00)."""
-    saved_schedules.save(saved_schedules.PRIMARY_CODE, enabled=True, **changes)
+    saved_schedules.save(processes.PRIMARY_CODE, enabled=True, **changes)
 
 
 def every_minute() -> None:
@@ -260,13 +260,13 @@ def test_a_change_saved_in_this_program_is_rescheduled_at_the_next_tick(world: W
 def test_turning_a_schedule_on_and_off_takes_effect_at_the_next_tick(world: World) -> None:
     engine = world.engine()
     tick(engine)
-    saved_schedules.save(saved_schedules.SECONDARY_CODE, enabled=True)
+    saved_schedules.save(processes.SECONDARY_CODE, enabled=True)
     engine.reload()
     world.clock.set(world.clock.now + timedelta(seconds=1))
     tick(engine)
     assert engine.next_runs()["secondary"] == world.at(2026, 11, 24, 18, 0)
 
-    saved_schedules.save(saved_schedules.SECONDARY_CODE, enabled=False)
+    saved_schedules.save(processes.SECONDARY_CODE, enabled=False)
     engine.reload()
     world.clock.set(world.clock.now + timedelta(seconds=1))
     tick(engine)
@@ -281,7 +281,7 @@ def test_each_reload_leaves_one_job_per_schedule_that_is_on_and_the_slot_after_f
     tick(engine)
     for every in (20, 10, 15):
         primary_on(every=every)
-        saved_schedules.save(saved_schedules.SECONDARY_CODE, enabled=every != 15)
+        saved_schedules.save(processes.SECONDARY_CODE, enabled=every != 15)
         engine.reload()
         world.clock.set(world.clock.now + timedelta(seconds=1))
         tick(engine)
@@ -376,7 +376,7 @@ def test_a_due_time_while_the_process_runs_does_not_start_it_twice(world: World)
 
 def test_primary_and_secondary_due_together_run_one_after_the_other(world: World) -> None:
     every_minute()
-    saved_schedules.save(saved_schedules.SECONDARY_CODE, enabled=True, days=EVERY_DAY, start=time(10, 30))
+    saved_schedules.save(processes.SECONDARY_CODE, enabled=True, days=EVERY_DAY, start=time(10, 30))
     first: list[str] = []
 
     def block_first(process: str) -> bool:
@@ -671,7 +671,7 @@ def test_the_engine_thread_runs_the_primary_process_on_real_backorders(utc_world
     inventory.receive([inventory.ReceiptInput("R-1", ordered, [inventory.ReceiptLineInput("W-1", 3)])])
     preferences.save(backorders_enabled=True)
     saved_schedules.save(
-        saved_schedules.PRIMARY_CODE,
+        processes.PRIMARY_CODE,
         enabled=True,
         every=1,
         unit="minutes",

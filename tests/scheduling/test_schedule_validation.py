@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from backorder_desktop.domain import clock
+from backorder_desktop.domain import clock, processes
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput
 from backorder_desktop.domain.planning import Rule
 
-PRIMARY, SECONDARY = saved_schedules.PRIMARY_CODE, saved_schedules.SECONDARY_CODE
+PRIMARY, SECONDARY = processes.PRIMARY_CODE, processes.SECONDARY_CODE
 WEEKDAYS = frozenset(range(5))
 SAVED_AT = datetime(2026, 11, 24, 10, 15, 42)
 

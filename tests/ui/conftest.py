@@ -48,22 +48,24 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def target(db_path: Path, home: Path) -> str:
+def window_db(db_path: Path, home: Path) -> str:
+    """The SQLite file the window opens (always SQLite: unlike `target` of tests/conftest.py, the
+    window's tests run once), with the private data folder set up first."""
     return str(db_path)
 
 
 @pytest.fixture
-def open_window(qtbot, target: str) -> Iterator[Callable[..., Built]]:
-    """Build windows on TARGET (the first call prepares the database, with demo data if asked)."""
+def open_window(qtbot, window_db: str) -> Iterator[Callable[..., Built]]:
+    """Build windows on WINDOW_DB (the first call prepares the database, with demo data if asked)."""
     built: list[Built] = []
     prepared = False
 
     def make(demo: bool = False, show: bool = True) -> Built:
         nonlocal prepared
         if not prepared:
-            app.prepare(target, demo, create=True)
+            app.prepare(window_db, demo, create=True)
             prepared = True
-        window, engine, bridge = app.build(target)
+        window, engine, bridge = app.build(window_db)
         qtbot.addWidget(window)
         built.append((window, engine, bridge))
         if show:

@@ -108,7 +108,7 @@ def test_adjust_dialog_records_adjustment(qtbot, demo_app):
     window, _engine, _bridge = demo_app
     click_tab(qtbot, window, 4)
     tab = window.inventory
-    row = next(r for r, values in enumerate(tab.model.rows) if values[0] == "NW-002")
+    row = next(r for r, values in enumerate(tab.model.rows) if values.sku == "NW-002")
     click_row(qtbot, tab.view, row)
     assert tab.selected_sku() == "NW-002"
     on_hand, committed, backordered = stock_of("NW-002")
@@ -131,7 +131,7 @@ def test_adjust_dialog_records_adjustment(qtbot, demo_app):
     assert query("SELECT qty, reason FROM adjustment ORDER BY id DESC LIMIT 1")[0] == (-3, "damage")
     assert "Adjusted NW-002 by -3 units." in window.statusBar().currentMessage()
     shown = tab.model.rows[tab.model.row_of(products.by_sku(["NW-002"])["NW-002"].id)]
-    assert shown[2] == on_hand - 3
+    assert shown.on_hand == on_hand - 3
 
 
 def test_why_is_this_line_not_filled_yet(qtbot, demo_app):
@@ -141,7 +141,7 @@ def test_why_is_this_line_not_filled_yet(qtbot, demo_app):
     runs = counts()["run"]
     assert tab.model.rowCount() > 0
     click_row(qtbot, tab.view, 0)
-    order, line = tab.model.rows[0][0], tab.model.rows[0][5]
+    order, line = tab.model.rows[0].order, tab.model.rows[0].line
 
     click(qtbot, tab.why_button)
     qtbot.waitUntil(lambda: "Secondary" in tab.explanation.toPlainText(), timeout=20_000)

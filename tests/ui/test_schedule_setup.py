@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QPushButton
 
-from backorder_desktop.domain import clock, planning, schedules
+from backorder_desktop.domain import clock, planning, processes, schedules
 from backorder_desktop.ui import schedule_tab
 from backorder_desktop.ui.format import when
 from tests.ui.helpers import click, click_tab, settle
 
-PRIMARY, SECONDARY = schedules.PRIMARY_CODE, schedules.SECONDARY_CODE
+PRIMARY, SECONDARY = processes.PRIMARY_CODE, processes.SECONDARY_CODE
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
 

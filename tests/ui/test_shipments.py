@@ -39,7 +39,7 @@ def figures(skus) -> dict[str, tuple[int, int, int]]:
 def inventory_shown(window, sku: str) -> tuple[int, int, int]:
     model = window.inventory.model
     for r, row in enumerate(model.rows):
-        if row[0] == sku:
+        if row.sku == sku:
             return tuple(int(model.data(model.index(r, c)).replace(",", "")) for c in (2, 3, 5))
     raise AssertionError(f"{sku} not in the Inventory table")
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backorder_desktop.domain import inventory, schedules
+from backorder_desktop.domain import inventory, processes, schedules
 from backorder_desktop.ui.dialogs import ReceiveDialog
 from backorder_desktop.ui.errors import ErrorReporter, ReportDialog, describe
 from tests.provoked import locked_error
@@ -205,8 +205,8 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
     folder = SCREENSHOTS if os.environ.get("BACKORDER_SCREENSHOTS") else tmp_path
     window, engine, bridge = demo_app
     window.resize(1280, 760)
-    schedules.save(schedules.PRIMARY_CODE, enabled=True)
-    schedules.save(schedules.SECONDARY_CODE, enabled=True)
+    schedules.save(processes.PRIMARY_CODE, enabled=True)
+    schedules.save(processes.SECONDARY_CODE, enabled=True)
     engine.start()
     qtbot.waitUntil(lambda: window.scheduler_state.text() == "Scheduler: running", timeout=20_000)
     with qtbot.waitSignal(bridge.run_finished, timeout=20_000):
