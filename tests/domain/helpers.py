@@ -79,6 +79,14 @@ def order(number: str, *lines: tuple[str, int], **kwargs: object) -> EntryResult
     return orders.enter_orders([order_input(number, *lines, **kwargs)])  # type: ignore[arg-type]
 
 
+def order_numbered(number: str, *lines: tuple[int, str, int], **kwargs: object) -> EntryResult:
+    """Enter one order whose lines carry their own numbers, in the sequence given:
+    order_numbered("A1", (2, "W", 1), (1, "W", 1)) enters line 2 before line 1."""
+    entered = order_input(number, **kwargs)  # type: ignore[arg-type]
+    entered.lines = [LineInput(n, sku, qty) for n, sku, qty in lines]
+    return orders.enter_orders([entered])
+
+
 def enable(order_by: str | None = None) -> None:
     preferences.save(backorders_enabled=True, allocation_order=order_by)
 
