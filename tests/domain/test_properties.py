@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -484,4 +485,5 @@ BackorderMachine.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-TestBackorderProperties = BackorderMachine.TestCase
+# A failure found is shrunk to a short story, which can take minutes on a busy machine.
+TestBackorderProperties = pytest.mark.timeout(1800)(BackorderMachine.TestCase)
