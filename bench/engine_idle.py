@@ -91,4 +91,7 @@ def main(seconds: float = 60.0) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(float(sys.argv[1]) if len(sys.argv) > 1 else 60.0), indent=2))
+    from bench import provenance
+
+    figures = main(float(sys.argv[1]) if len(sys.argv) > 1 else 60.0)
+    print(json.dumps({**provenance.source(), **figures}, indent=2))

@@ -28,6 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import provenance  # noqa: E402 (after the path is set)
+
 PROGRAM = Path(sys.executable).parent / "backorder-desktop"
 LIMIT_MB = 1024  # issue 10: a 1,000,000-line orders file imports within 1 GB
 
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         bad = measured([str(PROGRAM), "import", "orders", str(orders_file), "--db", str(db)])
         bad["orders_after"] = count_orders(db)
     figures = {
+        **provenance.source(),
         "lines": args.lines,
         "products": args.products,
         "file_mb": round(size_mb, 1),

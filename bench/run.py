@@ -29,6 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import provenance  # noqa: E402 (after the path is set)
+
 SCALES: dict[str, dict[str, Any]] = {
     "small": {
         "run": (10_000, 2_000, 4_000),
@@ -391,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         report(summarize("import orders", import_lines, runs, {"lines_per_s": import_lines / median}))
         print(f"  {'import rate':<34} {import_lines / median:,.0f} lines/s")
     document = {
+        **provenance.source(),
         "scale": args.scale,
         "repeat": repeat,
         "python": platform.python_version(),

@@ -1,4 +1,8 @@
-"""The everyday benchmark completes and writes its JSON (no timing is asserted in tests)."""
+"""The everyday benchmark completes and writes its JSON, naming the commit it measured; and
+its figures stay within generous bounds, as ratios measured in the same invocation where they
+can be (the run against its floor, the growth of a run with its size), so that a regression
+of the run cannot land silently. Each figure is the fastest of its repeats: the least noise
+a busy machine adds."""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+from bench.run import fitted_exponent
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +25,7 @@ def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> Non
             "--scale",
             "small",
             "--repeat",
-            "1",
+            "2",
             "--out",
             str(out),
         ],
@@ -42,3 +48,16 @@ def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> Non
     primary = next(row for row in figures["results"] if row["scenario"] == "primary run")
     assert primary["units"] > 0 and primary["ratio_to_floor"] > 0
     assert "ratio to floor" in result.stdout
+
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    assert figures["commit"] == (head.stdout.strip() if head.returncode == 0 else None)
+    assert isinstance(figures["dirty"], bool) or figures["commit"] is None
+
+    rows = {row["scenario"]: row for row in figures["results"] if "min_s" in row}
+    floor = rows["floor: sqlite3 executemany"]["min_s"]
+    assert primary["min_s"] <= 3 * floor, f"the run took {primary['min_s'] / floor:.2f}× its floor"
+    idle = rows["run with nothing new"]["min_s"]
+    assert idle <= 0.050, f"a run with nothing new took {idle * 1000:.0f} ms"
+    growth = [row for row in figures["results"] if row["scenario"] == "primary run (growth)"]
+    exponent = fitted_exponent([row["size"] for row in growth], [row["min_s"] for row in growth])
+    assert exponent <= 1.2, f"a run's time grows as lines^{exponent:.2f}"

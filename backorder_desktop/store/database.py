@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -295,9 +296,49 @@ def executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
     """
     if not rows:
         return
+    statement = sql.replace("?", param())
     # Driver errors become peewee's, as for every other statement, so callers see one kind.
     with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
-        db.cursor().executemany(sql.replace("?", param()), rows)
+        if _STOP_POINT is not None and db.in_transaction():
+            rows = _STOP_POINT.write_up_to(statement, rows)
+        db.cursor().executemany(statement, rows)
+
+
+class _StopPoint:
+    """FOR TESTS ONLY: the program signals itself once ROWS rows were written in bulk (by
+    executemany, every bulk write's one way in) inside write transactions: SIGKILL, so that a
+    kill test lands inside the transaction for certain, or SIGSTOP, so that a fault test can
+    act at that moment and then let it go on with SIGCONT. Set by the environment variable
+    BACKORDER_TEST_KILL_AFTER_ROWS or BACKORDER_TEST_PAUSE_AFTER_ROWS, read once at start;
+    unset (always, outside the tests) it costs each bulk write one comparison with None."""
+
+    def __init__(self, rows: int, signal_number: int) -> None:
+        self.rows = rows
+        self.signal_number = signal_number
+        self.written = 0
+
+    @classmethod
+    def from_environment(cls) -> _StopPoint | None:
+        for name, signal_name in (
+            ("BACKORDER_TEST_KILL_AFTER_ROWS", "SIGKILL"),
+            ("BACKORDER_TEST_PAUSE_AFTER_ROWS", "SIGSTOP"),
+        ):
+            if os.environ.get(name):
+                return cls(int(os.environ[name]), getattr(signal, signal_name))
+        return None
+
+    def write_up_to(self, statement: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Write the rows before the stop point, signal this process there; return the rest."""
+        before = self.rows - self.written
+        self.written += len(rows)
+        if not 0 < before <= len(rows):
+            return rows
+        db.cursor().executemany(statement, rows[:before])
+        os.kill(os.getpid(), self.signal_number)
+        return rows[before:]
+
+
+_STOP_POINT = _StopPoint.from_environment()
 
 
 def query(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

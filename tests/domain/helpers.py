@@ -10,6 +10,8 @@ import itertools
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -77,6 +79,14 @@ def order_input(
 def order(number: str, *lines: tuple[str, int], **kwargs: object) -> EntryResult:
     """Enter one order: order("A1", ("W", 5), ("G", 2), priority=1)."""
     return orders.enter_orders([order_input(number, *lines, **kwargs)])  # type: ignore[arg-type]
+
+
+def order_numbered(number: str, *lines: tuple[int, str, int], **kwargs: object) -> EntryResult:
+    """Enter one order whose lines carry their own numbers, in the sequence given:
+    order_numbered("A1", (2, "W", 1), (1, "W", 1)) enters line 2 before line 1."""
+    entered = order_input(number, **kwargs)  # type: ignore[arg-type]
+    entered.lines = [LineInput(n, sku, qty) for n, sku, qty in lines]
+    return orders.enter_orders([entered])
 
 
 def enable(order_by: str | None = None) -> None:
@@ -206,10 +216,13 @@ def assert_clean() -> None:
 
 _PROGRAM = textwrap.dedent("""
     import os, sys, time
+    from pathlib import Path
     from backorder_desktop.domain import allocation
+    from backorder_desktop.store import database
+    from backorder_desktop.store.database import query
     from backorder_desktop.store.schema import open_database
 
-    path, process, mode = sys.argv[1:4]
+    path, process, mode, signs = sys.argv[1:5]
     open_database(path)
     write, budgets = allocation._write_allocation, allocation._budgets
 
@@ -217,24 +230,61 @@ _PROGRAM = textwrap.dedent("""
         write(*args)
         os._exit(9)  # killed with the run's rows written but not committed
 
-    def slow_budgets(*args):
+    def held_budgets(*args):
         found = budgets(*args)
-        time.sleep(0.5)  # a run that did not wait for this one would read the same stock
+        # How many runs had committed when this one read the stock; then it holds its write
+        # lock until the test has seen the other programs queue for it.
+        (Path(signs) / f"inside-{os.getpid()}").write_text(str(query("SELECT COUNT(*) FROM run")[0][0]))
+        while not (Path(signs) / "go").exists():
+            time.sleep(0.01)
         return found
+
+    def note_lock_asked(sql):  # SQLite: the run's BEGIN IMMEDIATE asks for the write lock
+        if sql.startswith("BEGIN"):
+            (Path(signs) / f"asking-{os.getpid()}").touch()
 
     if mode == "die":
         allocation._write_allocation = write_then_die
     else:
-        allocation._budgets = slow_budgets
+        allocation._budgets = held_budgets
+        if not database.is_postgres(path):
+            database.db.connect(reuse_if_open=True)
+            database.db.connection().set_trace_callback(note_lock_asked)
     print(allocation.run_process(process, "schedule").record.outcome)
 """)
 
 
-def program(target: str | Path, process: str, mode: str) -> subprocess.Popen[str]:
-    """Start a separate program that runs PROCESS on TARGET (file or URL); MODE 'die' or 'slow'."""
+def program(target: str | Path, process: str, mode: str, signs: Path | None = None) -> subprocess.Popen[str]:
+    """Start a separate program that runs PROCESS on TARGET (file or URL). MODE 'die': it dies
+    with its run's rows written, uncommitted. MODE 'hold': in the folder SIGNS it leaves
+    `asking-PID` when its run asks for SQLite's write lock, and `inside-PID` (how many runs
+    had committed when it read the stock) once inside, where it waits for a file `go`."""
     return subprocess.Popen(
-        [sys.executable, "-c", _PROGRAM, str(target), process, mode],
+        [sys.executable, "-c", _PROGRAM, str(target), process, mode, str(signs or "")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def lock_waiters(target: str) -> int:
+    """PostgreSQL: how many connections to TARGET's database are waiting for a lock now."""
+    import psycopg
+
+    with psycopg.connect(target, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def wait_for(sign: Callable[[], object], what: str, programs: tuple[subprocess.Popen[str], ...] = ()) -> None:
+    """Until SIGN() is true: what the test waits on is a sign, never a length of time (the
+    deadline only ends a test that would otherwise hang). Fails at once if a program ended."""
+    deadline = time.monotonic() + 120
+    while not sign():
+        for started in programs:
+            assert started.poll() is None, f"waiting for {what}, a program ended: {started.communicate()}"
+        assert time.monotonic() < deadline, f"never saw {what}"
+        time.sleep(0.01)

@@ -14,6 +14,7 @@ from tests.domain.helpers import (
     enable,
     line,
     order,
+    order_numbered,
     receive,
     run,
     shipments,
@@ -112,6 +113,80 @@ def test_lines_of_one_order_are_filled_in_line_number_order(store):
 
     assert shipments() == [("A1", "primary", "pending", [(1, "W", 2), (2, "G", 1), (3, "W", 1)])]
     assert line("A1", 3)["backordered"] == 1
+    assert_clean()
+
+
+def test_lines_entered_out_of_number_order_are_filled_in_line_number_order(store):
+    catalogue("W", "G")
+    order_numbered("A1", (3, "W", 2), (2, "G", 1), (1, "W", 2))  # keyed in from the bottom up
+    receive(W=3, G=1)
+    enable()
+
+    run("primary")
+
+    assert shipments() == [("A1", "primary", "pending", [(1, "W", 2), (2, "G", 1), (3, "W", 1)])]
+    assert line("A1", 1)["backordered"] == 0
+    assert line("A1", 3)["backordered"] == 1
+    assert_clean()
+
+
+@pytest.mark.parametrize("order_by", ["priority", "date"])
+def test_secondary_fills_an_orders_lines_in_line_number_order_whatever_order_they_were_entered_in(
+    store, order_by
+):
+    catalogue("W")
+    order_numbered("A1", (2, "W", 3), (1, "W", 3))
+    adjust("W", 4, "count correction")
+    enable(order_by=order_by)
+
+    run("secondary")
+
+    assert shipments() == [("A1", "secondary", "pending", [(1, "W", 3), (2, "W", 1)])]
+    assert line("A1", 2)["backordered"] == 2
+    assert_clean()
+
+
+def test_a_partly_filled_line_stays_ahead_of_the_later_lines_of_its_order(store):
+    """The first run changes line 1 (on PostgreSQL a changed row moves to the end of its table)."""
+    catalogue("W")
+    order("A1", ("W", 5), ("W", 5))
+    receive(W=2)
+    enable()
+    run("primary")
+    receive(W=4)
+
+    run("primary")
+
+    assert shipments() == [
+        ("A1", "primary", "pending", [(1, "W", 2)]),
+        ("A1", "primary", "pending", [(1, "W", 3), (2, "W", 1)]),
+    ]
+    assert line("A1", 1)["backordered"] == 0
+    assert line("A1", 2)["backordered"] == 4
+    assert_clean()
+
+
+def test_date_order_breaks_a_tie_by_order_number(waiting):
+    adjust("W", 1, "count correction")  # C and A were ordered at the same time; C was entered first
+    enable(order_by="date")
+
+    run("secondary")
+
+    assert filled() == ["A"]
+    assert line("C", 1)["backordered"] == 1
+
+
+def test_date_order_compares_order_numbers_as_text_and_ignores_priority(store):
+    catalogue("W")
+    order("A9", ("W", 1), priority=1)
+    order("A10", ("W", 1), priority=9)
+    receive(W=1)
+    enable(order_by="date")
+
+    run("primary")
+
+    assert shipments() == [("A10", "primary", "pending", [(1, "W", 1)])]
+    assert line("A9", 1)["backordered"] == 1
     assert_clean()
 
 

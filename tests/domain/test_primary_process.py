@@ -96,6 +96,27 @@ def test_primary_allocates_only_what_is_still_available_of_a_receipt(products):
     assert_clean()
 
 
+def test_a_receipt_smaller_than_a_count_shortfall_gives_the_primary_nothing(products):
+    receive(W=5)
+    order("A1", ("W", 5))  # all 5 committed at entry
+    adjust("W", -3, "damage")  # on hand 2 below committed 5: available -3
+    order("A2", ("W", 4))  # backordered
+    receive(W=2)  # received 2, yet available is still -1
+    enable()
+
+    record = run("primary").record
+
+    assert (record.outcome, record.products, record.shipments, record.units) == ("ok", 1, 0, 0)
+    assert shipments(by="primary") == []
+    assert line("A2", 1) == {"ordered": 4, "committed": 0, "shipped": 0, "backordered": 4, "cancelled": 0}
+    assert stock("W") == (4, 5, -1, 4)
+    receive(W=3)  # available 2: the next run hands out what is there, not the received 3
+    assert run("primary").record.units == 2
+    assert shipments(by="primary") == [("A2", "primary", "pending", [(1, "W", 2)])]
+    assert stock("W") == (7, 7, 0, 2)
+    assert_clean()
+
+
 def test_primary_ignores_adjustments(products):
     order("A1", ("W", 5))
     adjust("W", 5, "found on a shelf")

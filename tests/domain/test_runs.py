@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import datetime
 
 import pytest
 
 from backorder_desktop.domain import allocation, clock, preferences
 from backorder_desktop.store import database
-from backorder_desktop.store.database import query
+from backorder_desktop.store.database import is_postgres, query
 from backorder_desktop.store.schema import open_database
 from tests.domain.helpers import (
     adjust,
@@ -19,6 +18,7 @@ from tests.domain.helpers import (
     catalogue,
     count,
     enable,
+    lock_waiters,
     order,
     program,
     receive,
@@ -28,6 +28,7 @@ from tests.domain.helpers import (
     shipments,
     snapshot,
     stock,
+    wait_for,
     watermark,
 )
 
@@ -271,35 +272,53 @@ def test_run_killed_midway_leaves_nothing_and_the_next_run_is_clean(backlog, pro
 @pytest.mark.parametrize(
     "pair", [("secondary", "secondary"), ("primary", "secondary"), ("primary", "primary")]
 )
-def test_runs_started_together_never_allocate_a_unit_twice(backlog, pair, monkeypatch):
+def test_runs_started_together_never_allocate_a_unit_twice(backlog, pair, monkeypatch, target):
+    """The first run holds on inside its transaction until the second has asked for the write
+    lock (a sign from the database, not a pause), so the two runs overlap for certain."""
     enable()
     real_budgets = allocation._budgets
+    first_inside, asking, go = threading.Event(), threading.Event(), threading.Event()
+    committed_before: list[int] = []  # runs committed when each run read the stock
 
-    def slow_budgets(*args):
+    def held_budgets(*args):
         budgets = real_budgets(*args)
-        time.sleep(0.3)  # a second run that did not wait would read the same stock meanwhile
+        committed_before.append(query("SELECT COUNT(*) FROM run")[0][0])
+        first_inside.set()
+        assert go.wait(120), "the test never let the first run go on"
         return budgets
 
-    monkeypatch.setattr(allocation, "_budgets", slow_budgets)
-    start = threading.Barrier(len(pair))
+    monkeypatch.setattr(allocation, "_budgets", held_budgets)
     errors: list[BaseException] = []
 
-    def worker(process: str) -> None:
+    def note_lock_asked(sql: str) -> None:  # SQLite: the run's BEGIN IMMEDIATE asks for the lock
+        if sql.startswith("BEGIN"):
+            asking.set()
+
+    def worker(process: str, watched: bool) -> None:
         try:
-            start.wait()
+            if watched and not is_postgres(target):
+                database.db.connect(reuse_if_open=True)
+                database.db.connection().set_trace_callback(note_lock_asked)
             allocation.run_process(process, "schedule")
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
             database.close()
 
-    threads = [threading.Thread(target=worker, args=(p,)) for p in pair]
-    for t in threads:
-        t.start()
+    threads = [threading.Thread(target=worker, args=(p, i == 1)) for i, p in enumerate(pair)]
+    threads[0].start()
+    assert first_inside.wait(120), errors
+    threads[1].start()
+    if is_postgres(target):
+        wait_for(lambda: lock_waiters(target) == 1, "the second run waiting for the write lock")
+    else:
+        assert asking.wait(120), errors
+    go.set()
     for t in threads:
         t.join(60)
 
     assert errors == []
+    assert committed_before == [0, 1], "the second run read the stock before the first committed"
     assert [r[2] for r in runs()] == ["ok", "ok"]
     on_hand, committed, available, backordered = stock("W")
     assert (on_hand, committed, available) == (6, 6, 0)
@@ -311,14 +330,30 @@ def test_runs_started_together_never_allocate_a_unit_twice(backlog, pair, monkey
     assert_clean()
 
 
-def test_runs_in_several_programs_sharing_one_database_never_overlap(backlog, target):
+def test_runs_in_several_programs_sharing_one_database_never_overlap(backlog, target, tmp_path):
+    """The first program holds on inside its run until the two others queue for the write lock."""
     enable()
+    signs = tmp_path / "signs"
+    signs.mkdir()
 
-    programs = [program(target, process, "slow") for process in ("secondary", "primary", "secondary")]
+    first = program(target, "secondary", "hold", signs)
+    wait_for(lambda: any(signs.glob("inside-*")), "the first program inside its run", (first,))
+    others = (program(target, "primary", "hold", signs), program(target, "secondary", "hold", signs))
+
+    def queued() -> bool:
+        if is_postgres(target):
+            return lock_waiters(target) == 2
+        return all((signs / f"asking-{p.pid}").exists() for p in others)
+
+    wait_for(queued, "the other programs queueing for the write lock", (first, *others))
+    (signs / "go").touch()
+    programs = [first, *others]
     outputs = [p.communicate(timeout=120) for p in programs]
 
     assert [p.returncode for p in programs] == [0, 0, 0], [err for _out, err in outputs]
     assert sorted(out.strip() for out, _err in outputs) == ["ok", "ok", "ok"]
+    seen = sorted(int((signs / f"inside-{p.pid}").read_text()) for p in programs)
+    assert seen == [0, 1, 2], "a run read the stock before the run ahead of it had committed"
     database.close()
     open_database(target)
     assert stock("W") == (6, 6, 0, 3)

@@ -9,23 +9,22 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.places import drop_postgres_database
-
 ROOT = Path(__file__).resolve().parents[2]
-PORT = "54339"  # a server of its own: stopping it must not disturb the other tests
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a tmpfs mount or chattr")
 
 
 def server_control(action: str, data: Path) -> None:
+    """Stop (at once) or start again the server of DATA (its port and settings are kept there)."""
     bin_dir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
     as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     command = [*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", action]
     if action == "start":
-        command += ["-l", str(data / "server.log"), "-o", f"-p {PORT} -k /tmp -c listen_addresses=127.0.0.1"]
+        command += ["-l", str(data / "server.log")]
     subprocess.run(command, check=True, capture_output=True, timeout=60)
 
 
@@ -71,25 +70,24 @@ def fill_up(disk: Path) -> Path:
 
 @pytest.fixture
 def own_server() -> Iterator[tuple[str, Path]]:
-    """(URL of its admin database, data folder) of a PostgreSQL server on PORT, stopped after."""
+    """(URL of its admin database, data folder) of a PostgreSQL server of the test's own (a free
+    port, a new temporary folder: stopping it disturbs no other test or test run), deleted after."""
     if not list(Path("/usr/lib/postgresql").glob("*/bin")) or (
         os.geteuid() == 0 and not shutil.which("runuser")
     ):
         pytest.skip("PostgreSQL: Debian's binaries are not installed")
-    data = Path(f"/tmp/backorder-pg-{PORT}")
-    env = {**os.environ, "BACKORDER_PG_PORT": PORT, "BACKORDER_PG_DATA": str(data)}
+    env = {k: v for k, v in os.environ.items() if k not in ("BACKORDER_PG_PORT", "BACKORDER_PG_DATA")}
     started = subprocess.run(
         ["bash", str(ROOT / ".ci" / "postgres.sh")], env=env, capture_output=True, text=True, timeout=180
     )
     if started.returncode != 0:
         pytest.skip(f"PostgreSQL: could not start a server of its own: {started.stderr}")
     admin = started.stdout.strip().splitlines()[-1]
-    yield admin, data
-    with suppress(Exception):  # the databases the test made (the data folder is kept for next time)
-        import psycopg
-
-        with psycopg.connect(admin, autocommit=True) as connection:
-            names = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bo\\_%'")
-            for (name,) in names.fetchall():
-                drop_postgres_database(admin.rsplit("/", 1)[0] + f"/{name}")
-    server_control("stop", data)
+    port = str(urlsplit(admin).port)
+    data = Path(Path(f"/tmp/.s.PGSQL.{port}.lock").read_text().splitlines()[1])
+    try:
+        yield admin, data
+    finally:
+        with suppress(subprocess.CalledProcessError):  # down already, if the test failed so
+            server_control("stop", data)
+        shutil.rmtree(data, ignore_errors=True)

@@ -6,6 +6,11 @@ Each prepared database is built once; every kill works on its own copy (a file c
 SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL). The delay of each kill is uniform in
 [0, duration of one clean run], so some kills land while Python starts, some inside the
 transaction, and a few after the program has finished; the summary counts each kind.
+
+Beside the random kills, each command is killed at least once inside its write transaction
+for certain: BACKORDER_TEST_KILL_AFTER_ROWS=N (a test-only kill point in the store's bulk
+write) makes the program SIGKILL itself once it has written N rows there, N drawn below the
+number of rows the command is known to write.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ class Scenario:
     before: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     duration: float = 0.0  # of one clean run, program start to exit (median)
     startup: float = 0.0  # of a command that does next to nothing (`prefs`), start to exit
+    rows_written: int = 0  # rows the command surely writes in its transaction (a lower bound)
 
 
 def outcome(target: str, home: Path) -> dict[str, list[dict[str, str]]]:
@@ -191,6 +197,11 @@ def clean_run(scenario: Scenario, where: Path, home: Path, times: int = 3) -> No
         finally:
             discard(target)
     scenario.duration = sorted(durations)[len(durations) // 2]
+    # A run writes at least one shipment line per shipments-export row it added; the import
+    # at least one order line per line of its file.
+    added = len(scenario.clean["shipments"]) - len(scenario.before["shipments"])
+    scenario.rows_written = scenario.full_count or added
+    assert scenario.rows_written > 0, f"clean {scenario.name} wrote nothing to kill it in"
     startups = []
     for _ in range(times):
         started = time.monotonic()
@@ -220,50 +231,67 @@ def scenarios(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 
 def kill_once(
-    scenario: Scenario, where: Path, home: Path, rng: random.Random, index: int, scale: float = 1.0
+    scenario: Scenario,
+    where: Path,
+    home: Path,
+    rng: random.Random,
+    index: int,
+    scale: float = 1.0,
+    after_rows: int | None = None,
 ) -> dict:
     """Start the command on a fresh copy, SIGKILL it after a random delay, then verify.
 
     The delay is uniform from half the start-up time (a kill while Python imports tests
-    little) to SCALE times one clean run's duration."""
+    little) to SCALE times one clean run's duration. With AFTER_ROWS the program kills
+    itself instead, inside its write transaction, once it has written that many rows."""
     target = copy_target(scenario.prepared, where, f"kill-{index}")
     try:
         latest = scenario.duration * scale
         delay = rng.uniform(min(scenario.startup / 2, latest / 2), latest)
+        env = program_env(home)
+        if after_rows is not None:
+            env["BACKORDER_TEST_KILL_AFTER_ROWS"] = str(after_rows)
         process = subprocess.Popen(
-            command(target, *scenario.args),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=program_env(home),
+            command(target, *scenario.args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
         )
-        time.sleep(delay)
-        finished_first = process.poll() is not None
-        if not finished_first:
-            process.send_signal(signal.SIGKILL)
+        if after_rows is None:
+            time.sleep(delay)
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
         _, stderr = process.communicate(timeout=300)
         killed = process.returncode == -signal.SIGKILL
+        when = f"at row {after_rows} of its transaction" if after_rows is not None else f"at {delay:.3f}s"
+        if after_rows is not None:
+            delay = 0.0
+            assert killed, (
+                f"{scenario.name} with a kill point at row {after_rows} exited {process.returncode}:"
+                f" it wrote fewer rows than that in a transaction? {stderr[-500:]!r}"
+            )
         if not killed:
             assert process.returncode == 0, f"{scenario.name} exited {process.returncode}: {stderr!r}"
         settle(target)
         count = scalar(target, scenario.committed_sql)
         committed = count > 0
         phase = "finished" if not killed else "killed-committed" if committed else "killed-not-committed"
+        if after_rows is not None:
+            assert not committed, f"{scenario.name} killed {when} committed"
+            phase = "killed-inside-transaction"
         if scenario.full_count:
             assert count in (0, scenario.full_count), (
-                f"{scenario.name} killed after {delay:.3f}s left {count} of {scenario.full_count} lines"
+                f"{scenario.name} killed {when} left {count} of {scenario.full_count} lines"
             )
         # All or nothing: right after the kill, the database holds the whole command or none of it.
         left = outcome(target, home)
         expected = scenario.clean if committed else scenario.before
         for kind, rows in expected.items():
             assert left[kind] == rows, (
-                f"export {kind} right after {scenario.name} killed at {delay:.3f}s ({phase}) is neither"
+                f"export {kind} right after {scenario.name} killed {when} ({phase}) is neither"
                 f" the prepared state nor one clean run's ({len(left[kind])} rows vs {len(rows)})"
             )
 
         checked = run(target, home, "check")
         assert checked.returncode == 0, (
-            f"check after {scenario.name} killed at {delay:.3f}s ({phase}):\n{checked.stdout}{checked.stderr}"
+            f"check after {scenario.name} killed {when} ({phase}):\n{checked.stdout}{checked.stderr}"
         )
         again = run(target, home, *scenario.args)
         if scenario.full_count and committed:
@@ -272,16 +300,17 @@ def kill_once(
             )
         else:
             assert again.returncode == 0, (
-                f"{scenario.name} again after a kill at {delay:.3f}s ({phase}) exited"
+                f"{scenario.name} again after a kill {when} ({phase}) exited"
                 f" {again.returncode}: {again.stderr[:1000]}"
             )
         result = outcome(target, home)
         for kind, rows in scenario.clean.items():
             assert result[kind] == rows, (
-                f"export {kind} after {scenario.name} killed at {delay:.3f}s ({phase}) and run again"
+                f"export {kind} after {scenario.name} killed {when} ({phase}) and run again"
                 f" differs from one clean run ({len(result[kind])} rows vs {len(rows)})"
             )
-        return {"phase": phase, "delay": delay, "past_startup": killed and delay >= scenario.startup}
+        past_startup = killed and (after_rows is not None or delay >= scenario.startup)
+        return {"phase": phase, "delay": delay, "past_startup": past_startup}
     finally:
         discard(target)
 
@@ -289,8 +318,11 @@ def kill_once(
 KILLED = ("killed-committed", "killed-not-committed")
 
 
-def kill_campaign(scenarios, kills_per_command: int, seed: int, label: str) -> None:
-    """Until KILLS_PER_COMMAND trials of each command were real kills (the program still ran).
+def kill_campaign(
+    scenarios, kills_per_command: int, seed: int, label: str, kill_points_per_command: int = 1
+) -> None:
+    """Until KILLS_PER_COMMAND trials of each command were real kills (the program still ran),
+    and KILL_POINTS_PER_COMMAND more that the program made itself inside its transaction.
 
     A trial whose program finished before its kill still has its result checked, but does
     not count: then the delays shrink a little (the machine is busier than when the clean
@@ -302,8 +334,17 @@ def kill_campaign(scenarios, kills_per_command: int, seed: int, label: str) -> N
     for scenario in prepared:
         phases: Counter[str] = Counter()
         scale, trials = 1.0, 0
+        for _ in range(kill_points_per_command):
+            after_rows = rng.randint(1, scenario.rows_written)
+            trial = kill_once(scenario, where, home, rng, trials, after_rows=after_rows)
+            phases[trial["phase"]] += 1
+            phases["killed-past-startup"] += trial["past_startup"]
+            trials += 1
+        assert phases["killed-inside-transaction"] >= 1, f"{scenario.name}: no kill inside its transaction"
         while sum(phases[p] for p in KILLED) < kills_per_command:
-            assert trials < 3 * kills_per_command + 10, f"{scenario.name}: too few trials were kills"
+            assert trials < kill_points_per_command + 3 * kills_per_command + 10, (
+                f"{scenario.name}: too few trials were kills"
+            )
             trial = kill_once(scenario, where, home, rng, trials, scale)
             phase = trial["phase"]
             phases[phase] += 1
@@ -312,7 +353,7 @@ def kill_campaign(scenarios, kills_per_command: int, seed: int, label: str) -> N
             scale = scale * 0.85 if phase == "finished" else min(1.0, scale * 1.02)
         summary[scenario.name] = {
             "trials": trials,
-            "kills": sum(phases[p] for p in KILLED),
+            "kills": sum(phases[p] for p in (*KILLED, "killed-inside-transaction")),
             "clean_duration_s": round(scenario.duration, 3),
             "startup_s": round(scenario.startup, 3),
             **dict(sorted(phases.items())),
@@ -342,4 +383,10 @@ def test_kill_safety_everyday(scenarios) -> None:
 @pytest.mark.timeout(3600)
 def test_kill_safety_full(scenarios) -> None:
     backend = scenarios[0]
-    kill_campaign(scenarios, kills_per_command=70 if backend == "sqlite" else 12, seed=2, label="full")
+    kill_campaign(
+        scenarios,
+        kills_per_command=70 if backend == "sqlite" else 12,
+        seed=2,
+        label="full",
+        kill_points_per_command=10,
+    )

@@ -10,6 +10,7 @@ zone, so the run table and the engine agree.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time as wall_clock
 from collections.abc import Callable, Iterator
@@ -633,24 +634,39 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
 
 
 def test_stop_ends_the_engine_thread_promptly(world: World) -> None:
-    engine = world.engine(tick_seconds=0.05)
+    """Promptly: stop() wakes the engine thread from its wait. With an hour between ticks, a
+    thread that only looked at the stop flag after its wait would still be alive after JOIN."""
+    engine = world.engine(tick_seconds=3600)
     engine.start()
     assert wait_until(lambda: engine._last_tick is not None)
-    began = wall_clock.monotonic()
-    engine.stop(timeout=5)
+    engine.stop(timeout=JOIN)
     assert engine._thread is not None
     assert not engine._thread.is_alive()
-    assert wall_clock.monotonic() - began < 1.0
+
+
+def waiting_in_join(thread: threading.Thread, joined: threading.Thread) -> bool:
+    """Whether THREAD is inside JOINED.join() now (read from its stack, not the clock)."""
+    frame = sys._current_frames().get(thread.ident or 0)
+    while frame is not None:
+        if frame.f_code.co_name == "join" and frame.f_locals.get("self") is joined:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def test_stop_waits_for_the_run_in_progress(world: World) -> None:
     runs = BlockingRuns()
     engine = world.engine(run=runs, tick_seconds=0.05)
     engine.start()
-    engine.run_now("primary")
-    assert runs.entered.wait(JOIN)
-    threading.Timer(0.2, runs.release.set).start()
-    engine.stop(timeout=5)
+    worker = engine.run_now("primary")
+    assert worker is not None and runs.entered.wait(JOIN)
+    stopper = threading.Thread(target=engine.stop, kwargs={"timeout": JOIN})
+    stopper.start()
+    assert wait_until(lambda: waiting_in_join(stopper, worker) or not stopper.is_alive(), JOIN)
+    assert stopper.is_alive(), "stop() returned while the run was still in progress"
+    runs.release.set()
+    stopper.join(JOIN)
+    assert not stopper.is_alive()
     assert engine._thread is not None and not engine._thread.is_alive()
     assert all(not w.is_alive() for w in engine._workers)
     assert [r.outcome for r in listener(engine).finished] == ["ok"]

@@ -6,12 +6,11 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from backorder_desktop.store.database import is_postgres, query, write
+from backorder_desktop.store.database import query, write
 
 
+@pytest.mark.parametrize("target", ["postgresql"], indirect=True)  # about PostgreSQL connections
 def test_an_ordinary_error_in_a_transaction_keeps_the_connection(store: str, caplog) -> None:
-    if not is_postgres(store):
-        pytest.skip("about PostgreSQL connections")
     (pid,) = query("SELECT pg_backend_pid()")[0]
     with pytest.raises(peewee.IntegrityError), write():
         query("INSERT INTO counter (name, value) VALUES ('ledger', 0) RETURNING value")
