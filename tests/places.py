@@ -88,7 +88,7 @@ class Place:
 
         Only `init` and `demo` create a database (SPEC 6): every new one here is a copy of
         one `init` made once per session and kind."""
-        return self.copy(_made_by_init(self.kind, self.server), name)
+        return self.copy(made_by_init(self.kind, self.server), name)
 
     def bare(self, name: str) -> str:
         """The `--db` value of a place with no database yet: a missing file, or a PostgreSQL
@@ -124,7 +124,7 @@ class Place:
 _MADE_BY_INIT: dict[str, str] = {}
 
 
-def _made_by_init(kind: str, server: str | None) -> str:
+def made_by_init(kind: str, server: str | None) -> str:
     """A database `init` made, once per session and kind (dropped when the session ends)."""
     key = server if kind == "postgresql" and server else "sqlite"
     if key not in _MADE_BY_INIT:

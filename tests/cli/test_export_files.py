@@ -127,6 +127,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 @sqlite_only
+@pytest.mark.subprocess
 def test_o_naming_a_folder_is_one_line_and_creates_nothing(world: Cli) -> None:
     folder = world.cwd / "reports"
     folder.mkdir()
@@ -157,6 +158,7 @@ def test_a_link_planted_at_the_old_partial_name_is_not_followed(world: Cli) -> N
 
 
 @sqlite_only
+@pytest.mark.subprocess
 def test_a_new_export_is_private_and_a_replaced_one_keeps_its_mode(world: Cli) -> None:
     fresh = world.cwd / "fresh.csv"
     assert world.run("export", "stock", "-o", fresh).returncode == 0
@@ -173,6 +175,7 @@ def test_a_new_export_is_private_and_a_replaced_one_keeps_its_mode(world: Cli) -
 
 @needs_root
 @sqlite_only
+@pytest.mark.subprocess
 def test_a_full_disk_leaves_no_file_and_frees_what_it_wrote(world: Cli, small_disk: Path) -> None:
     world.import_ok(
         "products",
