@@ -197,6 +197,8 @@ def _as_a_process(cwd: Path, env: dict[str, str]) -> Iterator[None]:
     handler and opens the database as a process of its own would)."""
     from backorder_desktop.store import database
 
+    # A process whose stdout is a pipe formats argparse's help and usage for 80 columns.
+    env = {"COLUMNS": os.environ.get("COLUMNS") or "80", **env}
     folder, umask, was = Path.cwd(), os.umask(0o022), {name: os.environ.get(name) for name in env}
     os.umask(umask)
     root, peewee_log = logging.getLogger(), logging.getLogger("peewee")
