@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Saved, cli_on
-from tests.places import Place, Shelf
+from tests.places import Place, Shelf, sqlite_only
 
 FILES = {
     # Every problem on its own line, a hidden character shown escaped, a full-width SKU.
@@ -28,14 +28,17 @@ FILES = {
     "adjustments.csv": "sku,qty,reason\nB-200,7,found a box\n",
 }
 
-# Commands that change nothing in the database: both ways run on one copy per kind.
-READING: dict[str, list[str]] = {
+# What argparse answers before any database is opened (so on SQLite only).
+ARGUMENTS: dict[str, list[str]] = {
     "version": ["--version"],
     "help": ["--help"],
     "run help": ["run", "--help"],
     "unknown command": ["frobnicate"],
     "bad choice": ["export", "stock", "--format", "xml"],
     "explain without dry run": ["run", "primary", "--explain"],
+}
+# Commands that change nothing in the database: both ways run on one copy per kind.
+READING: dict[str, list[str]] = {
     "export stock": ["export", "stock"],
     "export shipments json": ["export", "shipments", "--format", "json"],
     "export to a file": ["export", "backorders", "-o", "backorders.csv"],
@@ -84,6 +87,15 @@ def shared_copy(place: Place, shelf: Shelf, saved_world: Saved) -> str:
     return shelf.once(place.kind, "in process, reading", lambda on: on.copy(saved_world.db, "reading"))
 
 
+@sqlite_only
+@pytest.mark.parametrize("case", ARGUMENTS)
+def test_what_argparse_answers_is_the_same_in_process(
+    place: Place, shared_copy: str, tmp_path: Path, case: str
+) -> None:
+    seen = both_ways(place, tmp_path, ARGUMENTS[case], lambda: shared_copy)
+    assert seen[0] == seen[1]
+
+
 @pytest.mark.parametrize("case", READING)
 def test_a_command_that_reads_gives_the_same_in_process(
     place: Place, shared_copy: str, tmp_path: Path, case: str
@@ -100,7 +112,7 @@ def test_a_command_that_writes_gives_the_same_in_process(
     assert seen[0] == seen[1]
 
 
-@pytest.mark.parametrize("place", ["sqlite"], indirect=True)
+@sqlite_only
 def test_in_process_leaves_the_umask_the_folder_and_the_environment_as_they_were(
     place: Place, saved_world: Saved, tmp_path: Path
 ) -> None:
