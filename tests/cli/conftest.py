@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.places import Place, Shelf
+from tests.places import Place, Shelf, frozen
 
 TIMEOUT = 60
 
@@ -376,7 +376,7 @@ def build(place: Place, name: str, fill: Callable[[Cli], None], start: Saved | N
     """A database made by FILL on a new database (or a copy of START), with its exports."""
     builder = cli_on(place, place.copy(start.db, name) if start else place.new(name))
     fill(builder)
-    return Saved(builder.db, builder.snapshot())
+    return Saved(frozen(builder.db), builder.snapshot())
 
 
 def run_batch(
