@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import queue
 import shutil
 import sqlite3
@@ -50,9 +51,10 @@ def _name(url: str) -> str:
 def postgres_database(server: str, template: str | None = None) -> str:
     """A new database on SERVER (a copy of TEMPLATE's, when given); returns its URL.
 
-    An empty database, or a copy of a frozen one, was most likely made ahead while the
-    previous test ran (see _Spares)."""
-    if template is None or template in _FROZEN:
+    On the suite's server (BACKORDER_TEST_POSTGRES), an empty database or a copy of a frozen
+    one was most likely made ahead while the previous test ran (see _Spares). Not on a server
+    of a test's own, which the test may stop and make anew."""
+    if server == os.environ.get("BACKORDER_TEST_POSTGRES") and (template is None or template in _FROZEN):
         return _SPARES.take(server, template)
     return _create_database(server, template)
 
