@@ -210,6 +210,9 @@ def _export_waiting_on_a_lock(world: Cli, target: Path) -> subprocess.Popen[str]
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as in a terminal: a test run started in the background (`pytest &` in a script)
+        # ignores SIGINT, and a child would inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     # Autocommit: inside a transaction, pg_stat_activity would show the same moment again and again.
