@@ -29,7 +29,15 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 from backorder_desktop.store import database
 from backorder_desktop.store.schema import open_database
-from tests.places import KINDS, Place, Shelf, drop_postgres_database, postgres_database
+from tests.places import (
+    KINDS,
+    Place,
+    Shelf,
+    copy_database,
+    drop_postgres_database,
+    made_by_init,
+    postgres_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,11 +96,18 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def target(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
-    """Where the test's database lives: a SQLite file, or a fresh PostgreSQL database."""
+    """Where the test's database lives: a SQLite file, or a fresh PostgreSQL database.
+
+    For a test that asks for `store`, it already holds a copy of the migrated database made once
+    per session and kind (copying costs less than migrating again)."""
+    migrated = "store" in request.fixturenames
     if request.param == "sqlite":
+        if migrated:
+            copy_database(Path(made_by_init("sqlite", None)), db_path)
         yield str(db_path)
         return
-    url = postgres_database(require_postgres(request))
+    server = require_postgres(request)
+    url = postgres_database(server, template=made_by_init("postgresql", server) if migrated else None)
     try:
         yield url
     finally:
@@ -105,14 +120,14 @@ def store(target: str) -> Iterator[str]:
     """The `--db` value of a fresh, migrated database already open on the store's shared proxy, so
     the test calls the domain in its own process: a SQLite file (WAL), then (through `target`) a
     new PostgreSQL database. For tests of the domain's functions."""
-    open_database(target, create=True)
+    open_database(target, create=True)  # a copy of one `init` made (see target): nothing to migrate
     yield target
     database.close()
 
 
 @pytest.fixture(params=KINDS)
 def place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
-    """Where this test makes the databases the program runs on as a separate process: a Place whose
+    """Where this test makes the databases the program (a Cli) runs on: a Place whose
     new() and copy() give `--db` values, SQLite files in tmp_path, then databases on the test
     PostgreSQL server. Nothing is opened here. For tests of the command line."""
     server = require_postgres(request) if request.param == "postgresql" else None

@@ -1,24 +1,39 @@
-"""Helpers for the command-line tests: every check runs the installed `backorder-desktop`
-in a subprocess against a scratch database passed with --db (SPEC sections 6 and 7)."""
+"""Helpers for the command-line tests: every check runs `backorder-desktop` against a scratch
+database passed with --db (SPEC sections 6 and 7).
+
+Most run the program in this process, through the entry point `__main__.main(argv, stdout,
+stderr)`, in the environment a process of its own would have (the working folder, the home,
+the umask, the log file, the time zone, no database left open): a Python start costs 0.2 s,
+the command itself a few milliseconds. A `Cli(..., subprocess=True)` (or a test marked
+`@pytest.mark.subprocess`, for the `cli` and `world` fixtures) runs the installed script in a
+process of its own, for what only a process shows (the script, argparse's exit, signals,
+file modes, the log file). BACKORDER_TEST_SUBPROCESS=1 runs every call so: the exit
+statuses and outputs are the same either way.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import logging
+import logging.handlers
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.places import Place, Shelf
+from tests.places import Place, Shelf, frozen
 
 TIMEOUT = 60
 
@@ -65,17 +80,24 @@ def _find_program() -> str:
 
 
 PROGRAM = _find_program()
+# Every call in a process of its own (as before the suite ran commands in process): to check
+# that both ways give the same exit statuses and outputs.
+ALL_IN_SUBPROCESSES = os.environ.get("BACKORDER_TEST_SUBPROCESS") == "1"
+# What the program reads from the environment at each call; any other variable a test sets
+# (BACKORDER_BUSY_TIMEOUT, read once at import) needs a process of its own.
+READ_PER_CALL = frozenset({"BACKORDER_DESKTOP_HOME", "QT_QPA_PLATFORM", "TZ"})
 
 
 @dataclass
 class Cli:
     """The program, run in CWD with a private home, on database DB (a SQLite file or a
-    PostgreSQL URL) unless told otherwise."""
+    PostgreSQL URL) unless told otherwise; in this process unless SUBPROCESS."""
 
     cwd: Path
     db: str
     home: Path
     env: dict[str, str] = field(default_factory=dict)  # set for this program besides the home
+    subprocess: bool = False  # the installed script in a process of its own
 
     def run(
         self, *args: str | Path, db: str | bool | None = True, timeout: float = TIMEOUT
@@ -85,13 +107,14 @@ class Cli:
         if db is not False:
             command += ["--db", str(self.db if db is True or db is None else db)]
         command += [str(a) for a in args]
-        env = dict(os.environ)
-        env["BACKORDER_DESKTOP_HOME"] = str(self.home)
-        env["QT_QPA_PLATFORM"] = "offscreen"
-        env.pop("PYTHONWARNINGS", None)
-        env.update(self.env)
+        env = {"BACKORDER_DESKTOP_HOME": str(self.home), "QT_QPA_PLATFORM": "offscreen", **self.env}
+        if not (self.subprocess or ALL_IN_SUBPROCESSES or set(env) - READ_PER_CALL):
+            return in_process(command, self.cwd, env)
+        full = dict(os.environ)
+        full.pop("PYTHONWARNINGS", None)
+        full.update(env)
         return subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, cwd=self.cwd, env=env, check=False
+            command, capture_output=True, text=True, timeout=timeout, cwd=self.cwd, env=full, check=False
         )
 
     def ok(self, *args: str | Path) -> str:
@@ -129,6 +152,84 @@ class Cli:
         for kind, result in done.items():
             assert result.returncode == 0, f"export {kind}: {result.stderr}"
         return {kind: result.stdout for kind, result in done.items()}
+
+
+# One command at a time in this process: the database proxy, the working folder, the
+# environment and the umask are the process's (Cli.snapshot and run_batch call from threads).
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def in_process(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """COMMAND (PROGRAM and its arguments) run by the entry point in this process, in CWD with
+    ENV added to the environment; its exit status and outputs as subprocess.run(text=True)
+    gives a process's (the bytes the program wrote, decoded with universal newlines)."""
+    from backorder_desktop.__main__ import main
+
+    with _ONE_AT_A_TIME, _as_a_process(cwd, env):
+        stdout, stderr = _stream(sys.__stdout__, "strict"), _stream(sys.__stderr__, "backslashreplace")
+        status = main(command[1:], stdout=stdout, stderr=stderr)
+    return subprocess.CompletedProcess(command, status, _read(stdout), _read(stderr))
+
+
+def _stream(like: object, errors: str) -> io.TextIOWrapper:
+    """A stream that encodes as LIKE (this process's own stdout or stderr, which a started
+    program would share) into bytes kept in memory."""
+    return io.TextIOWrapper(
+        io.BytesIO(),
+        encoding=getattr(like, "encoding", None) or "utf-8",
+        errors=getattr(like, "errors", None) or errors,
+        newline="\n",
+    )
+
+
+def _read(stream: io.TextIOWrapper) -> str:
+    """What subprocess.run(text=True) would read from a pipe the program wrote STREAM's bytes to."""
+    stream.flush()
+    written = stream.buffer
+    assert isinstance(written, io.BytesIO)
+    return io.TextIOWrapper(io.BytesIO(written.getvalue())).read()
+
+
+@contextmanager
+def _as_a_process(cwd: Path, env: dict[str, str]) -> Iterator[None]:
+    """For one call: CWD, ENV, this process's umask, a log file of the call's own; afterwards
+    all as it was, and no database left open (the entry point sets the umask, adds its log
+    handler and opens the database as a process of its own would)."""
+    from backorder_desktop.store import database
+
+    # A process whose stdout is a pipe formats argparse's help and usage for 80 columns.
+    env = {"COLUMNS": os.environ.get("COLUMNS") or "80", **env}
+    folder, umask, was = Path.cwd(), os.umask(0o022), {name: os.environ.get(name) for name in env}
+    os.umask(umask)
+    root, peewee_log = logging.getLogger(), logging.getLogger("peewee")
+    handlers, levels = root.handlers[:], (root.level, peewee_log.level)
+    # A log file handler left by an earlier call or test would keep this call's records.
+    root.handlers = [h for h in handlers if not isinstance(h, logging.handlers.RotatingFileHandler)]
+    opened = database.db.obj
+    os.chdir(cwd)
+    os.environ.update(env)
+    if "TZ" in env:
+        time.tzset()
+    try:
+        yield
+    finally:
+        database.close()
+        database.db.initialize(opened)
+        for handler in root.handlers:
+            if handler not in handlers:
+                handler.close()
+        root.handlers = handlers
+        root.setLevel(levels[0])
+        peewee_log.setLevel(levels[1])
+        for name, value in was.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if "TZ" in env:
+            time.tzset()
+        os.chdir(folder)
+        os.umask(umask)
 
 
 def parse_csv(kind: str, text: str) -> list[dict[str, str]]:
@@ -256,19 +357,26 @@ class Outcome:
     after: dict[str, str]
 
 
-def cli_on(place: Place, db: str, where: Path | None = None) -> Cli:
-    """The program in WHERE (PLACE's folder by default) on DB, with a private home."""
+def cli_on(place: Place, db: str, where: Path | None = None, subprocess: bool = False) -> Cli:
+    """The program in WHERE (PLACE's folder by default) on DB, with a private home; in a
+    process of its own if SUBPROCESS."""
     cwd = where or place.folder
     home = cwd / "home"
     home.mkdir(parents=True, exist_ok=True)
-    return Cli(cwd=cwd, db=db, home=home)
+    return Cli(cwd=cwd, db=db, home=home, subprocess=subprocess)
+
+
+def own_process(request: pytest.FixtureRequest) -> bool:
+    """Whether the asking test is marked `subprocess`: it is about what only a process of its own
+    shows (the installed script, argparse's exit, signals, file modes, the log file)."""
+    return request.node.get_closest_marker("subprocess") is not None
 
 
 def build(place: Place, name: str, fill: Callable[[Cli], None], start: Saved | None = None) -> Saved:
     """A database made by FILL on a new database (or a copy of START), with its exports."""
     builder = cli_on(place, place.copy(start.db, name) if start else place.new(name))
     fill(builder)
-    return Saved(builder.db, builder.snapshot())
+    return Saved(frozen(builder.db), builder.snapshot())
 
 
 def run_batch(
@@ -278,9 +386,10 @@ def run_batch(
     saved: Saved,
     commands: dict[str, list[str]],
     files: dict[str, str] | None = None,
+    subprocess: bool = False,
 ) -> dict[str, Outcome]:
     """Run each of COMMANDS (expected to be refused) on a copy of SAVED, once per session
-    and kind of database (WHAT names the batch).
+    and kind of database (WHAT names the batch); each in a process of its own if SUBPROCESS.
 
     Four exports after every command would cost four programs per case; instead
     the exports are taken once after the whole batch. If they differ from SAVED's,
@@ -291,7 +400,7 @@ def run_batch(
     def run_all(on: Place) -> dict[str, Outcome]:
         where = on.folder / what.replace(" ", "-")
         where.mkdir(parents=True, exist_ok=True)
-        shared = cli_on(on, on.copy(saved.db, "shared"), where)
+        shared = cli_on(on, on.copy(saved.db, "shared"), where, subprocess)
         for name, text in (files or {}).items():
             shared.write(name, text)
         # Side by side: refused commands only read, and the busy timeout queues any writer.
@@ -303,7 +412,7 @@ def run_batch(
             return {key: Outcome(result, saved.snapshot, after) for key, result in results.items()}
         outcomes = {}
         for key, argv in commands.items():
-            own = cli_on(on, on.copy(saved.db, "case"), where)
+            own = cli_on(on, on.copy(saved.db, "case"), where, subprocess)
             outcomes[key] = Outcome(own.run(*argv), saved.snapshot, own.snapshot())
         return outcomes
 
@@ -316,9 +425,9 @@ def assert_unchanged(outcome: Outcome, what: str) -> None:
 
 
 @pytest.fixture
-def cli(place: Place) -> Cli:
+def cli(place: Place, request: pytest.FixtureRequest) -> Cli:
     """The program on a fresh database of this test."""
-    return cli_on(place, place.new("test"))
+    return cli_on(place, place.new("test"), subprocess=own_process(request))
 
 
 @pytest.fixture
@@ -328,6 +437,6 @@ def saved_world(place: Place, shelf: Shelf) -> Saved:
 
 
 @pytest.fixture
-def world(place: Place, saved_world: Saved) -> Cli:
+def world(place: Place, saved_world: Saved, request: pytest.FixtureRequest) -> Cli:
     """The program on this test's own copy of the small world."""
-    return cli_on(place, place.copy(saved_world.db, "world"))
+    return cli_on(place, place.copy(saved_world.db, "world"), subprocess=own_process(request))

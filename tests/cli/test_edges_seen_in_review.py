@@ -44,6 +44,7 @@ def test_export_o_never_replaces_another_database(cli: Cli, tmp_path: Path) -> N
     assert other.read_bytes() == before
 
 
+@pytest.mark.subprocess
 def test_export_o_never_replaces_the_programs_log(cli: Cli) -> None:
     cli.ok("check")  # the log exists
     log = cli.home / "logs" / "backorder-desktop.log"
@@ -54,6 +55,7 @@ def test_export_o_never_replaces_the_programs_log(cli: Cli) -> None:
     assert log.read_bytes().startswith(before)
 
 
+@pytest.mark.subprocess
 def test_export_o_onto_a_device_or_a_pipe_leaves_it_one(cli: Cli, tmp_path: Path) -> None:
     # Never the real /dev/null: a program that renames over it (the bug) would replace the
     # machine's own device. A device node of the same kind in the test's folder stands in.

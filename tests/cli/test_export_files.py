@@ -127,6 +127,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 @sqlite_only
+@pytest.mark.subprocess
 def test_o_naming_a_folder_is_one_line_and_creates_nothing(world: Cli) -> None:
     folder = world.cwd / "reports"
     folder.mkdir()
@@ -157,6 +158,7 @@ def test_a_link_planted_at_the_old_partial_name_is_not_followed(world: Cli) -> N
 
 
 @sqlite_only
+@pytest.mark.subprocess
 def test_a_new_export_is_private_and_a_replaced_one_keeps_its_mode(world: Cli) -> None:
     fresh = world.cwd / "fresh.csv"
     assert world.run("export", "stock", "-o", fresh).returncode == 0
@@ -173,6 +175,7 @@ def test_a_new_export_is_private_and_a_replaced_one_keeps_its_mode(world: Cli) -
 
 @needs_root
 @sqlite_only
+@pytest.mark.subprocess
 def test_a_full_disk_leaves_no_file_and_frees_what_it_wrote(world: Cli, small_disk: Path) -> None:
     world.import_ok(
         "products",
@@ -207,6 +210,9 @@ def _export_waiting_on_a_lock(world: Cli, target: Path) -> subprocess.Popen[str]
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as in a terminal: a test run started in the background (`pytest &` in a script)
+        # ignores SIGINT, and a child would inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     # Autocommit: inside a transaction, pg_stat_activity would show the same moment again and again.

@@ -51,7 +51,7 @@ def test_a_mistyped_path_is_refused_with_how_to_create_one_and_no_file_appears(
     folder = tmp_path / "x"
     folder.mkdir()
     typo = folder / "typo.db"
-    cli = cli_on(place, str(typo), where=tmp_path)
+    cli = cli_on(place, str(typo), where=tmp_path, subprocess=True)
     cli.write("products.csv", "sku,name\nA-1,Anchors\n")
     before = files_in(folder), files_in(tmp_path)
     done = cli.run(*REFUSING[command])
@@ -64,7 +64,7 @@ def test_a_mistyped_path_is_refused_with_how_to_create_one_and_no_file_appears(
 
 @sqlite_only
 def test_the_default_place_is_refused_too_and_says_plain_init(place: Place, tmp_path: Path) -> None:
-    cli = cli_on(place, "unused", where=tmp_path)
+    cli = cli_on(place, "unused", where=tmp_path, subprocess=True)
     done = cli.run("check", db=False)
     assert done.returncode == 1
     line = one_error_line(done.stderr)

@@ -368,6 +368,7 @@ def test_check_reports_a_negative_available_left_by_a_person(world: Cli) -> None
 
 
 @sqlite_only  # it is about the default database, a SQLite file in the data directory
+@pytest.mark.subprocess
 def test_db_is_taken_after_the_subcommand_too_and_defaults_to_the_window_database(cli: Cli) -> None:
     cli.ok("prefs", "--enable")
     done = cli.run("prefs", "--db", str(cli.db), db=False)

@@ -6,13 +6,11 @@ export and check — is told to both databases, and what a script sees must be t
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import PROGRAM
+from tests.cli.conftest import Cli
 from tests.places import drop_postgres_database, postgres_database
 
 # Times differ between the two tellings; everything else must not.
@@ -21,17 +19,10 @@ TIME_COLUMNS = {"shipments": (3,), "runs": (3, 4), "backorders": ()}
 
 def tell_the_story(target: str, workdir: Path, home: Path) -> list[tuple[str, int, str]]:
     """Run the story on TARGET; return (command, exit status, output) of each step."""
-    env = {**os.environ, "BACKORDER_DESKTOP_HOME": str(home)}
+    program = Cli(cwd=workdir, db=target, home=home)
 
     def run(*args: str) -> tuple[str, int, str]:
-        done = subprocess.run(
-            [PROGRAM, "--db", target, *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=workdir,
-            env=env,
-        )
+        done = program.run(*args, timeout=120)
         return " ".join(args), done.returncode, done.stdout + done.stderr
 
     (workdir / "bad.csv").write_text(

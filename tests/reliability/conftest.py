@@ -1,5 +1,6 @@
 """Helpers for the reliability harnesses: prepared databases copied per trial, the console
-script run as a subprocess, exports compared, a summary printed and saved.
+script run as a subprocess where a process is what is tested (killed, timed, four at once) and
+in process to build and to check, exports compared, a summary printed and saved.
 
 BACKORDER_FULL=1 selects the long versions (hundreds of kills, many rounds).
 """
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import PROGRAM
+from tests.cli.conftest import ALL_IN_SUBPROCESSES, PROGRAM, in_process
 from tests.places import copy_database, drop_postgres_database, postgres_database
 from tests.places import is_postgres as is_pg
 
@@ -39,8 +40,15 @@ def command(target: str, *args: str | Path) -> list[str]:
 
 
 def run(
-    target: str, home: Path, *args: str | Path, timeout: float = TIMEOUT
+    target: str, home: Path, *args: str | Path, timeout: float = TIMEOUT, own_process: bool = False
 ) -> subprocess.CompletedProcess[str]:
+    """`backorder-desktop --db TARGET ARGS...` with HOME, in this process (as tests/cli/conftest.py
+    runs it: exports of tens of thousands of rows to compare take half the time there), or with
+    OWN_PROCESS the installed script, for what a process must show: how long it lives, and
+    several programs at once. BACKORDER_TEST_SUBPROCESS=1 starts every one."""
+    if not own_process and not ALL_IN_SUBPROCESSES:
+        env = {"BACKORDER_DESKTOP_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+        return in_process(command(target, *args), Path.cwd(), env)
     return subprocess.run(
         command(target, *args),
         capture_output=True,
@@ -51,8 +59,8 @@ def run(
     )
 
 
-def ok(target: str, home: Path, *args: str | Path) -> str:
-    done = run(target, home, *args)
+def ok(target: str, home: Path, *args: str | Path, own_process: bool = False) -> str:
+    done = run(target, home, *args, own_process=own_process)
     assert done.returncode == 0, (
         f"{' '.join(map(str, args))} on {target} exited {done.returncode}\n"
         f"stdout:\n{done.stdout[-2000:]}\nstderr:\n{done.stderr[-2000:]}"

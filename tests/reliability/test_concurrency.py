@@ -49,7 +49,7 @@ class World:
         self.lock = threading.Lock()
 
     def do(self, label: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
-        done = run(self.target, self.home, *args)
+        done = run(self.target, self.home, *args, own_process=True)  # programs side by side
         kind = classify(done)
         with self.lock:
             self.by_command[label] += 1
@@ -91,7 +91,7 @@ class World:
         self.do("import receipts", "import", "receipts", path)
 
     def pending(self) -> list[str]:
-        done = run(self.target, self.home, "export", "shipments", "--format", "json")
+        done = run(self.target, self.home, "export", "shipments", "--format", "json", own_process=True)
         assert done.returncode == 0, done.stderr
         return sorted({str(r["shipment"]) for r in json.loads(done.stdout) if r["status"] == "pending"})
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backorder_desktop.domain import planning
-from tests.cli.conftest import Cli, build, cli_on
+from tests.cli.conftest import Cli, build, cli_on, own_process
 from tests.places import Place, Shelf, table_rows
 
 ZONE = "America/New_York"
@@ -77,9 +77,9 @@ def expected_next(rule: planning.Rule, before: datetime, after: datetime) -> set
 
 
 @pytest.fixture
-def db(place: Place) -> Cli:
+def db(place: Place, request: pytest.FixtureRequest) -> Cli:
     """The program, in the New York zone, on a new database."""
-    cli = cli_on(place, place.new("schedules"))
+    cli = cli_on(place, place.new("schedules"), subprocess=own_process(request))
     cli.env["TZ"] = ZONE
     return cli
 
@@ -264,6 +264,7 @@ def test_a_refused_value_exits_2_naming_the_field_and_changes_nothing(
     assert saved_rows(primary_on) == before
 
 
+@pytest.mark.subprocess
 def test_an_unknown_schedule_code_exits_2(db: Cli) -> None:
     done = program(db, "schedules", "set", "1234", "--on")
     assert done.returncode == 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from backorder_desktop.store.urls import shown
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, own_process
 from tests.conftest import require_postgres
 from tests.places import drop_postgres_database, postgres_database
 from tests.security.conftest import ENCODED, SECRET, Login, forms_of_the_password
@@ -42,10 +42,10 @@ def one_error(cli: Cli, url: str, *command: str) -> str:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path, request: pytest.FixtureRequest) -> Cli:
     home = tmp_path / "home"
     home.mkdir()
-    return Cli(cwd=tmp_path, db="unused", home=home)
+    return Cli(cwd=tmp_path, db="unused", home=home, subprocess=own_process(request))
 
 
 def unused_port() -> int:
@@ -74,12 +74,14 @@ def test_the_form_shown_hides_the_password_and_nothing_else(given: str, expected
     assert shown(given) == expected
 
 
+@pytest.mark.subprocess
 def test_a_wrong_password_is_one_line_without_the_password(cli: Cli, login: Login) -> None:
     line = one_error(cli, login.url(password=ENCODED + "Q"))
     assert line.startswith(f"error: {login.shown()}: "), line
     assert "password" in line, line  # it says what is wrong
 
 
+@pytest.mark.subprocess
 def test_a_server_that_is_down_is_one_line_without_the_password(cli: Cli) -> None:
     url = f"postgresql://ann:{ENCODED}@127.0.0.1:{unused_port()}/shop"
     line = one_error(cli, url)
@@ -107,6 +109,7 @@ def test_an_error_on_the_server_is_one_line_without_the_password(
     assert "permission denied" in line, line
 
 
+@pytest.mark.subprocess
 def test_a_url_encoded_password_is_decoded_and_never_written(cli: Cli, login: Login) -> None:
     done = cli.run("demo", db=login.url())
     assert done.returncode == 0, done.stderr

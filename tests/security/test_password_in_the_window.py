@@ -26,7 +26,7 @@ __all__ = ["home", "open_window", "qapp_args"]  # the window's fixtures
 
 
 @pytest.fixture
-def target(login: Login, home: Path) -> str:
+def window_db(login: Login, home: Path) -> str:
     """The window's database: one the role owns, reached with its URL-encoded password."""
     return login.url()
 

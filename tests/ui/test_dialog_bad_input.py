@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QSpinBox
 
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
 from backorder_desktop.files import exports
@@ -42,14 +42,21 @@ def type_into(qtbot, widget, text: str) -> None:
 
 
 def type_lines(qtbot, editor, text: str) -> None:
-    """Clear EDITOR and type TEXT into it line by line, pressing Enter between lines."""
+    """Clear EDITOR and type TEXT into it line by line, pressing Enter between lines; a line
+    longer than a person would type is pasted (Ctrl+V), as they would."""
     editor.setPlainText("")
     editor.setFocus()
     for n, line in enumerate(text.split("\n")):
         if n:
             qtbot.keyClick(editor, Qt.Key.Key_Return)
-        if line:
+        if len(line) > TYPED:
+            QApplication.clipboard().setText(line)
+            qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        elif line:
             qtbot.keyClicks(editor, line)
+
+
+TYPED = 200  # characters: typing five thousand digits key by key takes seconds
 
 
 def open_dialog(qtbot, window, button_name: str, kind):
