@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSignalBlocker, QSize, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -224,7 +224,10 @@ class MainWindow(QMainWindow):
         read when they are next shown."""
         current = self.tabs.currentWidget()
         self._stale = {screen for screen in self.screens if screen is not current}
-        self._reload(current)
+        if self.isVisible():
+            self._reload(current)
+        else:  # hidden (in the tray): read when it is shown again
+            self._stale.add(current)
         if current is not self.schedule_setup:
             self.schedule_setup.reload()  # the next runs in the status bar come from there
         seen = self.shipments.seen_id
@@ -233,7 +236,7 @@ class MainWindow(QMainWindow):
     def _reload(self, screen: QWidget) -> None:
         self._stale.discard(screen)
         if screen is self.order_entry:
-            if not self.order_entry.has_unsaved_changes():
+            if not self.order_entry.editing:  # the person's edits in progress are theirs
                 self.order_entry.load()
             return
         reload = getattr(screen, "reload", None)
@@ -537,6 +540,12 @@ class MainWindow(QMainWindow):
             self.say(plain.splitlines()[0])
         else:
             self.reporter.report(error, report or f"{type(error).__name__}: {error}")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        current = self.tabs.currentWidget()
+        if current in self._stale:
+            self._reload(current)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watcher.stop()  # a closed window asks the database nothing more

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from backorder_desktop.domain import clock, planning, processes, schedules
 from backorder_desktop.ui.format import when
+from tests.conftest import require_postgres
+from tests.places import drop_postgres_database, postgres_database
 from tests.ui.helpers import click_row, settle
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
@@ -155,6 +157,24 @@ def shoot(widget, name: str) -> None:
     assert widget.grab().save(str(folder / name))
 
 
+def test_a_hidden_window_reads_what_changed_when_it_is_shown_again(
+    qtbot, demo_app, window_db: str, tmp_path: Path
+):
+    window, _engine, _bridge = demo_app
+    tab = window.inventory
+    window.tabs.setCurrentWidget(tab)
+    sku, before = shown(tab.view, 0, "sku"), int(shown(tab.view, 0, "on_hand").replace(",", ""))
+    window.hide()
+    another_program(window_db, "import", "receipts", str(receipt_file(tmp_path, "R-HIDDEN", sku, 9)))
+    window.file_watch.timeout.emit()
+    settle()
+    assert shown(tab.view, 0, "on_hand") == f"{before:,}", "a hidden window read its tables"
+    window.show()
+    qtbot.waitExposed(window)
+    settle()
+    assert shown(tab.view, 0, "on_hand") == f"{before + 9:,}"
+
+
 def at_wall(moment: datetime) -> datetime:
     """MOMENT (aware) as the window's clock reads it: UTC."""
     return moment.astimezone(UTC)
@@ -241,3 +261,43 @@ def test_a_slot_being_run_reads_running_now_until_its_run_is_recorded_by_whoever
     settle()
     assert seen_while_running == ["Next runs — Primary: running now, Secondary: off"]
     assert next_runs_text(window) == expected
+
+
+def test_a_change_to_a_postgresql_database_shows_too(
+    qtbot, window, window_db: str, tmp_path: Path, request: pytest.FixtureRequest
+):
+    url = postgres_database(require_postgres(request))
+    try:
+        another_program(url, "demo")
+        window.switch_database(url)
+        settle()
+        assert window.target == url
+        tab = window.inventory
+        window.tabs.setCurrentWidget(tab)
+        click_row(qtbot, tab.view, 2)
+        sku, before = shown(tab.view, 2, "sku"), int(shown(tab.view, 2, "on_hand").replace(",", ""))
+        assert sku != "NW-004"
+
+        another_program(url, "import", "receipts", str(receipt_file(tmp_path, "R-SERVER", sku, 40)))
+        qtbot.waitUntil(
+            lambda: shown(tab.view, 2, "on_hand") == f"{before + 40:,}", timeout=NOTICED_WITHIN_MS
+        )
+        assert selected(tab.view, "sku") == [sku]
+        # An order of a product out of stock (NW-004) waits whole; voided, it moves no stock either.
+        window.tabs.setCurrentWidget(window.backorders)
+        settle()
+        waiting = window.backorders.model.rowCount()
+        orders = tmp_path / "orders.csv"
+        orders.write_text(
+            "order,customer,ordered_at,priority,ship_complete,line,sku,qty\n"
+            "W-1,Wide World Importers,2026-11-24T09:00:00,5,false,1,NW-004,3\n",
+            encoding="utf-8",
+        )
+        another_program(url, "import", "orders", str(orders))
+        qtbot.waitUntil(lambda: window.backorders.model.rowCount() == waiting + 1, timeout=NOTICED_WITHIN_MS)
+        another_program(url, "void-order", "W-1")
+        qtbot.waitUntil(lambda: window.backorders.model.rowCount() == waiting, timeout=NOTICED_WITHIN_MS)
+    finally:
+        window.switch_database(window_db)
+        settle()
+        drop_postgres_database(url)
