@@ -153,6 +153,7 @@ def shoot(widget, name: str) -> None:
     """Save what WIDGET shows, for a person to look at (BACKORDER_SHOTS, by default /tmp/current-shots)."""
     folder = Path(os.environ.get("BACKORDER_SHOTS", "/tmp/current-shots"))
     folder.mkdir(parents=True, exist_ok=True)
+    settle()  # what is being read arrives, and the layouts it asks for are done
     QApplication.processEvents()
     assert widget.grab().save(str(folder / name))
 
