@@ -38,6 +38,7 @@ SCALES: dict[str, dict[str, Any]] = {
         "secondary": (20_000, 2_000, 8_000),
         "import": (10_000, 2_000),
         "repeat": 3,
+        "changes": 4,
     },
     "large": {
         "run": (100_000, 20_000, 40_000),
@@ -45,6 +46,7 @@ SCALES: dict[str, dict[str, Any]] = {
         "secondary": (200_000, 20_000, 80_000),
         "import": (100_000, 20_000),
         "repeat": 5,
+        "changes": 50,
     },
 }
 TARGETS = {
@@ -57,6 +59,7 @@ TARGETS = {
     "peak memory of the run": "≤ 300 MB",
     "window: first Shipments rows painted": "≤ 1.5 s on 1,000,000 shipment lines",
     "window: longest stall during run": "≤ 100 ms while a run allocates 100,000 lines",
+    "window: change by another program shown": "≤ 5 s (max) on 1,000,000 shipment lines",
 }
 
 
@@ -102,14 +105,15 @@ def prepare_after_run(path: Path) -> None:
 def child(operation: str, db: str, extra: str) -> dict[str, Any]:
     if operation == "floor":
         return floor(Path(db), Path(extra))
-    if operation in ("window-open", "window-stall"):
+    if operation in ("window-open", "window-stall", "window-current"):
         from bench import window
 
-        measured = (
-            window.open_and_scroll(Path(db))
-            if operation == "window-open"
-            else window.stall_during_run(Path(db))
-        )
+        if operation == "window-open":
+            measured = window.open_and_scroll(Path(db))
+        elif operation == "window-stall":
+            measured = window.stall_during_run(Path(db))
+        else:
+            measured = window.stay_current(Path(db), int(extra))
         measured["peak_mb"] = peak_memory_mb()
         return measured
     from backorder_desktop.domain import allocation
@@ -268,6 +272,24 @@ def measure(
     return runs, floors
 
 
+def stay_current(work: Path, template: Path, size: int, changes: int) -> dict[str, Any]:
+    """The window on a copy of TEMPLATE while the command line makes CHANGES changes: from each
+    change's end to the window showing it, and the window thread's longest stall meanwhile."""
+    (run,), _ = measure(work, template, "window-current", 1, extra=str(changes))
+    keys = ("changes", "max_stall_ms", "ship_median_s", "receipt_median_s", "shipments")
+    row = {"scenario": "window: change by another program shown", "size": size}
+    row |= {"median_s": run["median_s"], "min_s": run["min_s"], "max_s": run["max_s"]}
+    row |= {"peak_mb": round(run.get("peak_mb", 0.0), 1), **{k: run[k] for k in keys}}
+    return row
+
+
+def print_stall(row: dict[str, Any]) -> None:
+    print(
+        f"  {'window: longest stall meanwhile':<34} {row['max_stall_ms']:.0f} ms"
+        f"  (ship median {row['ship_median_s']:.2f} s, receipt median {row['receipt_median_s']:.2f} s)"
+    )
+
+
 def fitted_exponent(sizes: list[int], seconds: list[float]) -> float:
     """The slope of log(time) against log(size), least squares."""
     xs = [math.log(s) for s in sizes]
@@ -284,9 +306,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--child", nargs=3, metavar=("OPERATION", "DB", "EXTRA"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--window-current",
+        type=Path,
+        metavar="DB",
+        help="only measure the window following changes by another program, on a copy of DB"
+        " (a database made by an earlier run, e.g. growth-1000000 after its Primary run)",
+    )
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(*args.child)))
+        return 0
+    if args.window_current:
+        with tempfile.TemporaryDirectory(prefix="backorder-bench-") as scratch:
+            row = stay_current(Path(scratch), args.window_current, 0, SCALES[args.scale]["changes"])
+            row["size"] = row["shipments"]
+        out = args.out or ROOT / "bench" / "results" / f"window-current-{args.scale}.json"
+        document = {
+            "scale": args.scale,
+            "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+            "cores": os.cpu_count(),
+            "database": args.window_current.name,
+            "results": [row],
+        }
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        print_stall(row)
+        print(json.dumps(row, indent=2))
+        print(f"wrote {out}")
         return 0
     scale = SCALES[args.scale]
     repeat = args.repeat or scale["repeat"]
@@ -362,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         extra = {"shipments": runs[0]["shipments"], "scroll_to_end_median_s": statistics.median(scroll)}
         report(summarize("window: first Shipments rows painted", sizes[-1], runs, extra))
         print(f"  {'window: scroll to the end':<34} median {statistics.median(scroll) * 1000:.1f} ms")
+        # Changes by another program (the command line) on that history, until the window shows them.
+        report(current := stay_current(work, biggest, sizes[-1], scale["changes"]))
+        print_stall(current)
         # The window's thread while a Primary run allocates in the background.
         runs, _ = measure(work, base, "window-stall", max(1, repeat - 2))
         stalls = [r["max_stall_ms"] for r in runs]

@@ -41,6 +41,7 @@ class Filters:
     since: date | None = None
     until: date | None = None  # inclusive
     available_only: bool = False  # backorders: only lines whose product has stock available now
+    changed_nothing: bool = True  # runs: also those that evaluated nothing and changed nothing
 
 
 class Key(NamedTuple):
@@ -349,7 +350,14 @@ class StockListing(Listing[StockRow]):
         return ["(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)"], [like, like]
 
 
+# A run that evaluated nothing and changed nothing (the Primary every half hour with no receipt in
+# between): its record is kept (SPEC 4), but people rarely want to read it.
+CHANGED_NOTHING = "(outcome = 'ok' AND ledger_rows = 0 AND products = 0 AND shipments = 0 AND units = 0)"
+
+
 class RunListing(Listing[RunRecord]):
+    """Every run record; without those that changed nothing unless the filters ask for them."""
+
     row_type = RunRecord
     columns = (
         Column("Run", "id", sort="id", numeric=True),
@@ -368,6 +376,14 @@ class RunListing(Listing[RunRecord]):
     from_sql = "run"
     select_sql = RUN_COLUMNS
 
+    def where(self, filters: Filters) -> tuple[list[str], list[Any]]:
+        return ([], []) if filters.changed_nothing else ([f"NOT {CHANGED_NOTHING}"], [])
+
+
+def runs_that_changed_nothing() -> int:
+    """How many run records are of runs that evaluated nothing and changed nothing."""
+    return int(query(f"SELECT COUNT(*) FROM run WHERE {CHANGED_NOTHING}")[0][0])
+
 
 class RunPoint(NamedTuple):
     """A point of the run log's chart: one real run."""
@@ -377,12 +393,13 @@ class RunPoint(NamedTuple):
     waiting: int  # units still backordered after it
 
 
-def run_history(limit: int = 500) -> list[RunPoint]:
-    """Recent real runs, oldest first."""
+def run_history(limit: int = 500, changed_nothing: bool = True) -> list[RunPoint]:
+    """Recent real runs, oldest first; without those that changed nothing unless CHANGED_NOTHING."""
     points = read(
         RunPoint,
         "SELECT finished_at, units, waiting FROM run WHERE outcome = 'ok' AND waiting IS NOT NULL"
-        " AND finished_at IS NOT NULL ORDER BY id DESC LIMIT ?",
+        f" AND finished_at IS NOT NULL{'' if changed_nothing else f' AND NOT {CHANGED_NOTHING}'}"
+        " ORDER BY id DESC LIMIT ?",
         (limit,),
     )
     return points[::-1]

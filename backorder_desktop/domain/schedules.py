@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
-from backorder_desktop.domain import clock
+from backorder_desktop.domain import clock, preferences
 from backorder_desktop.domain.errors import BadInput, Problem
-from backorder_desktop.domain.planning import DAYS, UNITS, Rule, next_run
+from backorder_desktop.domain.planning import DAYS, UNITS, Rule, last_due, next_run
 from backorder_desktop.domain.processes import PROCESS_OF
 from backorder_desktop.store.database import executemany, query, write
 from backorder_desktop.store.rows import read, to_bool, to_datetime
@@ -165,3 +166,51 @@ def next_run_of(schedule: Schedule, now: datetime, tz: tzinfo) -> datetime | Non
     """The schedule's next run after NOW (aware), as local wall time; None while off."""
     moment = next_run(schedule.rule, now, tz)
     return moment.astimezone(tz).replace(tzinfo=None) if moment else None
+
+
+# A slot passed this long ago with no run recorded since is no longer said to be running: its run
+# was lost (the program running it was killed, or none was open) and the next slot will do.
+RUNNING_AT_MOST = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """What a schedule does next, seen at one moment: run a slot now, or its next slot."""
+
+    running: bool
+    next_at: datetime | None  # local wall time of the next slot; None while the schedule is off
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """The schedules as saved and when each process last ran: all it takes to say, at any moment,
+    which slot comes next and whether one is being run by whichever program of the team took it."""
+
+    schedules: list[Schedule]
+    last_runs: dict[str, LastRun | None]  # each process's latest real run
+    backorders_enabled: bool
+
+    def upcoming(self, now: datetime, tz: tzinfo, running: Collection[str] = ()) -> dict[str, Upcoming]:
+        """Each process's next slot after NOW (aware), or that it runs now: RUNNING names the
+        processes this program is running; a slot of the last RUNNING_AT_MOST with no run
+        started since is taken to be running elsewhere (runs are recorded when they end)."""
+        found = {}
+        for row in self.schedules:
+            busy = row.process in running
+            if not busy and row.rule.enabled and self.backorders_enabled:
+                last = self.last_runs.get(row.process)
+                marks = [t.replace(tzinfo=tz) for t in (last.started_at if last else None, row.saved_at) if t]
+                busy = last_due(row.rule, max([now - RUNNING_AT_MOST, *marks]), now, tz) is not None
+            moment = next_run(row.rule, now, tz)
+            found[row.process] = Upcoming(
+                busy, moment.astimezone(tz).replace(tzinfo=None) if moment else None
+            )
+        return found
+
+
+def timetable() -> Timetable:
+    """The schedules, their processes' latest runs and whether back order management is on."""
+    rows = load_all()
+    return Timetable(
+        rows, {row.process: last_run(row.process) for row in rows}, preferences.load().backorders_enabled
+    )

@@ -356,3 +356,20 @@ def reserve_ids(name: str, count: int) -> int:
     db.execute_sql(f"UPDATE counter SET value = value + {param()} WHERE name = {param()}", (count, name))
     (last,) = db.execute_sql(f"SELECT value FROM counter WHERE name = {param()}", (name,)).fetchone()
     return int(last) - count + 1
+
+
+def files_on_disk() -> tuple[int, ...] | None:
+    """How the open SQLite database stands on disk: the size and time of change of its file and of
+    its write-ahead log, which every commit of any program changes (0s for a file not there).
+    None on PostgreSQL. Reads nothing of the database, so it never waits on a writer."""
+    if not isinstance(db.obj, _Sqlite):
+        return None
+    found: list[int] = []
+    for suffix in ("", "-wal"):
+        try:
+            file = os.stat(f"{db.obj.database}{suffix}")
+        except OSError:
+            found += [0, 0]
+        else:
+            found += [file.st_size, file.st_mtime_ns]
+    return tuple(found)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainT
 
 from backorder_desktop.domain import allocation, processes
 from backorder_desktop.domain.browse import BackorderListing, BackorderRow, Filters
-from backorder_desktop.ui.table_model import ListingModel
+from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
 
@@ -77,6 +77,11 @@ class BackordersTab(QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+    def reload(self) -> None:
+        """Read the rows shown again off the window's thread (a change made elsewhere), keeping the
+        selection and the rows in view."""
+        reload_in_place(self.view)
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.model.total:,} waiting lines shown")

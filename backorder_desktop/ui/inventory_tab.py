@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayo
 
 from backorder_desktop.domain.browse import Filters, StockListing, StockRow
 from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog, _Form
-from backorder_desktop.ui.table_model import ListingModel
+from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, label_for, named, table_view
 
 WIDTHS = {
@@ -77,6 +77,11 @@ class InventoryTab(QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+    def reload(self) -> None:
+        """Read the rows shown again off the window's thread (a change made elsewhere), keeping the
+        selection and the rows in view."""
+        reload_in_place(self.view)
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.model.total:,} products shown")

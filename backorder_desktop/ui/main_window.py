@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSignalBlocker, QSize, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, QSignalBlocker, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -33,7 +32,7 @@ from backorder_desktop.paths import data_dir
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
-from backorder_desktop.store.database import NoDatabase, is_postgres
+from backorder_desktop.store.database import NoDatabase
 from backorder_desktop.store.urls import shown
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.dialogs import ProblemsDialog
@@ -45,6 +44,7 @@ from backorder_desktop.ui.run_log_tab import RunLogTab
 from backorder_desktop.ui.schedule_tab import ScheduleTab
 from backorder_desktop.ui.server_dialog import ask_server
 from backorder_desktop.ui.shipments_tab import ShipmentsTab
+from backorder_desktop.ui.watcher import ChangeWatcher
 from backorder_desktop.ui.widgets import named, tell
 from backorder_desktop.ui.workers import in_background
 
@@ -53,22 +53,9 @@ log = logging.getLogger(__name__)
 
 # How long opening another database waits for a run in progress to end.
 SWITCH_WAIT_SECONDS = 600.0
-# How often the window looks whether its database file is still where it was opened.
-FILE_WATCH_MS = 10_000
 FIRST_SIZE = QSize(1180, 720)
 FRAME_ROOM = QSize(0, 40)  # a title bar that the window manager adds above the window
 DATABASE_FILES = "SQLite database (*.sqlite3 *.db);;All (*)"
-
-
-def _file_identity(target: str) -> tuple[int, int] | None:
-    """The file TARGET names (device, inode), None when there is none; None for a server too."""
-    if is_postgres(target):
-        return None
-    try:
-        file = os.stat(target)
-    except OSError:
-        return None
-    return file.st_dev, file.st_ino
 
 
 def make_engine(target: str, bridge: EngineBridge, tz: tzinfo | None = None) -> Engine:
@@ -112,6 +99,9 @@ class MainWindow(QMainWindow):
         self.screens = tuple(tab for tab, _title in titled)  # in the order of the tab bar
         self.setCentralWidget(self.tabs)
         self._previous_tab: QWidget | None = self.order_entry
+        # Screens whose rows may be out of date: read again when they are next shown.
+        self._stale: set[QWidget] = set()
+        self._running: set[str] = set()  # processes this program's scheduler is running
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -152,6 +142,8 @@ class MainWindow(QMainWindow):
             self._action(export_menu, f"{kind.capitalize()} (CSV)…", lambda _c=False, k=kind: self.export(k))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Refresh", self.refresh_now, QKeySequence(Qt.Key.Key_F5))
         tools = bar.addMenu("&Tools")
         self._action(tools, "Run &Primary now", lambda: self.run_now(processes.PRIMARY))
         self._action(tools, "Run &Secondary now", lambda: self.run_now(processes.SECONDARY))
@@ -168,6 +160,7 @@ class MainWindow(QMainWindow):
         self.order_entry.failed.connect(self.show_error)
         self.schedule_setup.saved.connect(lambda _code: self.engine.reload())
         self.schedule_setup.run_now_requested.connect(self.run_now)
+        self.schedule_setup.timetable_read.connect(self.show_next_runs)
         for tab in (self.shipments, self.inventory):
             tab.message.connect(self.say)
             tab.changed.connect(self.stock_changed)
@@ -182,15 +175,14 @@ class MainWindow(QMainWindow):
         )
         self.bridge.resumed.connect(lambda: self.scheduler_state.setText("Scheduler: running"))
         self._switching = False  # File › Open is opening another database
-        self._new_timer = QTimer(self)
-        self._new_timer.timeout.connect(self._count_new)
-        self._new_timer.start(30_000)
-        # A database file deleted or moved under the window is noticed within this time.
-        self.file_watch = QTimer(self)
-        self.file_watch.timeout.connect(self._check_database_file)
-        self.file_watch.start(FILE_WATCH_MS)
-        self._file_seen = _file_identity(self.target)
-        self._file_lost = False
+        # What other programs write, and a database file deleted or moved under the window, are
+        # noticed by one look every two seconds, off the window's thread.
+        self.watcher = ChangeWatcher(self.target, self)
+        self.watcher.changed.connect(self.refresh_shown)
+        self.watcher.lost.connect(self._database_file_lost)
+        self.watcher.looked.connect(self.show_next_runs)
+        self.file_watch: QTimer = self.watcher.timer
+        self.watcher.start()
 
     def _restore(self) -> None:
         saved = settings()
@@ -212,6 +204,8 @@ class MainWindow(QMainWindow):
     # -- loading ----------------------------------------------------------------------------
 
     def load_all(self) -> None:
+        self.watcher.mark_read()  # whatever is written from now on shows at the next look
+        self._stale.clear()
         self.order_entry.load()
         self.schedule_setup.load()
         self.shipments.apply_filters()
@@ -220,12 +214,43 @@ class MainWindow(QMainWindow):
         self.run_log.refresh()
         self._count_new()
 
+    def refresh_now(self) -> None:
+        """View › Refresh (F5): show at once what the database holds."""
+        self.watcher.look(asked=True)
+
+    def refresh_shown(self) -> None:
+        """Something was written (by any program): read again, off the window's thread, the screen
+        in view, the Shipments tab's count of new ones and the schedules; the other screens are
+        read when they are next shown."""
+        current = self.tabs.currentWidget()
+        self._stale = {screen for screen in self.screens if screen is not current}
+        if self.isVisible():
+            self._reload(current)
+        else:  # hidden (in the tray): read when it is shown again
+            self._stale.add(current)
+        if current is not self.schedule_setup:
+            self.schedule_setup.reload()  # the next runs in the status bar come from there
+        seen = self.shipments.seen_id
+        in_background(lambda: browse.new_shipments_since(seen), self._show_new_count)
+
+    def _reload(self, screen: QWidget) -> None:
+        self._stale.discard(screen)
+        if screen is self.order_entry:
+            if not self.order_entry.editing:  # the person's edits in progress are theirs
+                self.order_entry.load()
+            return
+        reload = getattr(screen, "reload", None)
+        if reload is not None:
+            reload()
+
     def stock_changed(self) -> None:
         self.backorders.refresh()
         self.inventory.refresh()
 
     def _count_new(self) -> None:
-        count = browse.new_shipments_since(self.shipments.seen_id)
+        self._show_new_count(browse.new_shipments_since(self.shipments.seen_id))
+
+    def _show_new_count(self, count: int) -> None:
         title = f"Shipments ({count} new)" if count else "Shipments"
         self.tabs.setTabText(self.tabs.indexOf(self.shipments), title)
 
@@ -253,6 +278,8 @@ class MainWindow(QMainWindow):
                 self.order_entry.cancel()
         if previous is self.shipments and current is not self.shipments:
             self.mark_shipments_seen()
+        if current in self._stale:
+            self._reload(current)
 
     def mark_shipments_seen(self) -> None:
         newest = browse.newest_shipment_id()
@@ -281,6 +308,8 @@ class MainWindow(QMainWindow):
             self.say(f"The {processes.SHORT_NAMES[process]} process is already running.")
 
     def _run_started(self, process: str, trigger: str) -> None:
+        self._running.add(process)
+        self.show_next_runs()
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.progress.setFormat(f"{processes.SHORT_NAMES[process]}: starting")
@@ -292,6 +321,7 @@ class MainWindow(QMainWindow):
         self.progress.setFormat(f"{processes.SHORT_NAMES[process]}: {progress.units:,} units")
 
     def _run_finished(self, record: RunRecord) -> None:
+        self._running.discard(record.process)
         self.progress.setVisible(False)
         name = processes.NAMES.get(record.process, record.process)
         if record.outcome == "failed":
@@ -300,22 +330,28 @@ class MainWindow(QMainWindow):
             self.say(f"{name} skipped: back order management is off.")
         else:
             self.say(f"{name}: {record.shipments:,} shipments, {record.units:,} units allocated.")
-        self.shipments.refresh()
-        self.backorders.refresh()
-        self.inventory.refresh()
-        self.run_log.refresh()
-        self.schedule_setup.load(keep_edits=True)
-        self._count_new()
+        self.show_next_runs()
+        self.refresh_now()  # what the run wrote, read off the window's thread
 
-    def _schedules_changed(self, next_runs: dict[str, datetime | None]) -> None:
-        parts = []
-        for process, moment in next_runs.items():
-            local = moment.astimezone(self.engine.tz).replace(tzinfo=None) if moment else None
-            parts.append(f"{processes.SHORT_NAMES[process]}: {when(local, 'off')}")
-        self.next_runs.setText("Next runs — " + ", ".join(parts))
+    def _schedules_changed(self, _next_runs: dict[str, datetime | None]) -> None:
+        """The scheduler read the schedules again (the next runs shown are the window's own)."""
         if not self.engine.paused:
             self.scheduler_state.setText("Scheduler: running")
         self.schedule_setup.load(keep_edits=True)
+
+    def show_next_runs(self) -> None:
+        """The status bar's next runs, counted from now: the slot, or "running now" while this
+        program or another runs one (as the schedules and the run records say)."""
+        self.schedule_setup.running = frozenset(self._running)
+        upcoming = self.schedule_setup.show_next_runs()
+        parts = []
+        for process in processes.PROCESSES:
+            found = upcoming.get(process)
+            text = "off" if found is None else "running now" if found.running else when(found.next_at, "off")
+            parts.append(f"{processes.SHORT_NAMES[process]}: {text}")
+        text = "Next runs — " + ", ".join(parts)
+        if self.next_runs.text() != text:
+            self.next_runs.setText(text)
 
     # -- files ------------------------------------------------------------------------------
 
@@ -408,7 +444,7 @@ class MainWindow(QMainWindow):
 
         previous, engine = self.target, self.engine
         self._switching = True
-        self._new_timer.stop()
+        self.watcher.stop()
         for part in (self.tabs, self.menuBar()):
             part.setEnabled(False)
         self.say(f"Opening {shown(target)}… (waiting for a run in progress, if any)")
@@ -427,7 +463,6 @@ class MainWindow(QMainWindow):
             for part in (self.tabs, self.menuBar()):
                 part.setEnabled(True)
             if error is None:
-                self._file_seen, self._file_lost = _file_identity(target), False
                 self.target = target
                 self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
                 self._load_seen()
@@ -436,21 +471,19 @@ class MainWindow(QMainWindow):
                 self.show_error(error, report)
             self.engine = make_engine(self.target, self.bridge, tz=engine.tz)
             self.engine.start()
-            self._new_timer.start()
+            self.watcher.watch(self.target)
             self.load_all()
+            self.watcher.start()
             if isinstance(error, NoDatabase) and not create:
                 self._offer_to_create(target)
 
         in_background(switch, lambda _nothing: carry_on(), carry_on, serial=True)
 
-    def _check_database_file(self) -> None:
+    def _database_file_lost(self) -> None:
         """Say once, plainly, that the open database file was deleted or moved; stop the
         scheduler, whose runs could only fail (they never make a new file in its place)."""
-        if self._switching or self._file_lost or is_postgres(self.target):
+        if self._switching:
             return
-        if _file_identity(self.target) == self._file_seen:
-            return
-        self._file_lost = True
         log.warning("the database file %s was deleted or moved", self.target)
         engine = self.engine
         in_background(lambda: engine.stop(timeout=SWITCH_WAIT_SECONDS))
@@ -508,9 +541,14 @@ class MainWindow(QMainWindow):
         else:
             self.reporter.report(error, report or f"{type(error).__name__}: {error}")
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        current = self.tabs.currentWidget()
+        if current in self._stale:
+            self._reload(current)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._new_timer.stop()  # a closed window asks the database nothing more
-        self.file_watch.stop()
+        self.watcher.stop()  # a closed window asks the database nothing more
         saved = settings()
         saved.setValue("window/geometry", self.saveGeometry())
         if self.tabs.currentWidget() is self.shipments:

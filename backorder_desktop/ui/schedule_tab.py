@@ -55,13 +55,23 @@ TYPING_PAUSE_MS = 800
 COLUMNS = ("On", "Code", "Name", "Schedule", "Next run", "Last run", "Last outcome")
 
 
+def _next_run_text(row: schedules.Schedule, upcoming: schedules.Upcoming) -> str:
+    """The Next run cell: the slot, "running now", or why there is none."""
+    if upcoming.running:
+        return "running now"
+    return when(upcoming.next_at, "—" if row.rule.enabled else "off")
+
+
 class ScheduleTab(QWidget):
     saved = Signal(int)  # schedule code
     run_now_requested = Signal(str)  # process
+    timetable_read = Signal()  # the schedules and the latest runs were read again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[schedules.Schedule] = []
+        self.timetable = schedules.Timetable([], {}, False)
+        self.running: frozenset[str] = frozenset()  # processes this program is running now
         self.code = processes.PRIMARY_CODE
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Automation schedules")
@@ -176,20 +186,28 @@ class ScheduleTab(QWidget):
         """Read both schedules into the table and the selected one into the editor (no save
         fires). With KEEP_EDITS (a refresh the person did not ask for), an editor that holds
         something of theirs (see editing()) is left as it is."""
-        self.rows = schedules.load_all()
-        now = clock.utc_now()
-        tz = clock.local_zone()
+        self.show_timetable(schedules.timetable(), keep_edits)
+
+    def reload(self) -> None:
+        """Read the schedules again off the window's thread, then show them (a change made
+        elsewhere: the person's edits in progress are kept)."""
+        in_background(schedules.timetable, lambda found: self.show_timetable(found, keep_edits=True))
+
+    def show_timetable(self, timetable: schedules.Timetable, keep_edits: bool = False) -> None:
+        """Show TIMETABLE in the table and the selected schedule in the editor (see load)."""
+        self.timetable = timetable
+        self.rows = timetable.schedules
+        upcoming = self.upcoming()
         with QSignalBlocker(self.table):
             self.table.setRowCount(len(self.rows))
             for r, row in enumerate(self.rows):
-                last = schedules.last_run(row.process)
-                upcoming = schedules.next_run_of(row, now, tz)
+                last = timetable.last_runs.get(row.process)
                 values: list[Any] = [
                     "On" if row.rule.enabled else "Off",
                     str(row.code),
                     row.name,
                     planning.describe(row.rule),
-                    when(upcoming, "—" if row.rule.enabled else "off"),
+                    _next_run_text(row, upcoming[row.process]),
                     when(last.started_at if last else None, "never"),
                     last.outcome if last else "",
                 ]
@@ -199,6 +217,24 @@ class ScheduleTab(QWidget):
                     self.table.selectRow(r)
         if not (keep_edits and self.editing()):
             self._fill_editor()
+        self.timetable_read.emit()
+
+    def upcoming(self) -> dict[str, schedules.Upcoming]:
+        """Each process's next slot from now, or that it runs now (see Timetable.upcoming)."""
+        return self.timetable.upcoming(clock.utc_now(), clock.local_zone(), self.running)
+
+    def show_next_runs(self) -> dict[str, schedules.Upcoming]:
+        """Bring the next runs shown up to the clock (they are counted from now); return them."""
+        upcoming = self.upcoming()
+        for r, row in enumerate(self.rows):
+            text = _next_run_text(row, upcoming[row.process])
+            item = self.table.item(r, COLUMNS.index("Next run"))
+            if item is not None and item.text() != text:
+                item.setText(text)
+        current = self._current()
+        if current is not None:
+            self._show_next_run(upcoming[current.process])
+        return upcoming
 
     def _current(self) -> schedules.Schedule | None:
         return next((row for row in self.rows if row.code == self.code), None)
@@ -231,8 +267,12 @@ class ScheduleTab(QWidget):
 
     def _show_plan(self, row: schedules.Schedule) -> None:
         self.summary.setText(planning.describe(row.rule))
-        upcoming = schedules.next_run_of(row, clock.utc_now(), clock.local_zone())
-        self.next_run.setText(f"Next run: {when(upcoming, 'none (the schedule is off)')}")
+        self._show_next_run(self.upcoming()[row.process])
+
+    def _show_next_run(self, upcoming: schedules.Upcoming) -> None:
+        text = "running now" if upcoming.running else when(upcoming.next_at, "none (the schedule is off)")
+        if self.next_run.text() != f"Next run: {text}":
+            self.next_run.setText(f"Next run: {text}")
 
     def _widget_for(self, field: str) -> list[QWidget]:
         widgets: dict[str, list[QWidget]] = {

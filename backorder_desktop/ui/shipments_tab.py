@@ -34,7 +34,7 @@ from backorder_desktop.domain.processes import CREATORS, creator_name
 from backorder_desktop.files import exports
 from backorder_desktop.ui.format import cell
 from backorder_desktop.ui.packing_slip import write_packing_slips
-from backorder_desktop.ui.table_model import ListingModel
+from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, confirm, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
 
@@ -181,6 +181,11 @@ class ShipmentsTab(QWidget):
                     QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
                 )
         self._show_detail()
+
+    def reload(self) -> None:
+        """Read the rows shown again off the window's thread (a change made elsewhere), keeping the
+        selection and the rows in view."""
+        reload_in_place(self.view, lambda changed: self._show_detail() if changed else None)
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.model.total:,} shipments shown")

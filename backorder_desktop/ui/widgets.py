@@ -4,17 +4,61 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMessageBox,
+    QProxyStyle,
     QPushButton,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
     QTableView,
     QWidget,
 )
 
 W = TypeVar("W", bound=QWidget)
+
+
+class SortArrows(QProxyStyle):
+    """The style of the tables' headers: the sort arrow points the way the values go, down for
+    newest or largest first. Qt marks a descending column SortUp, which some styles (Fusion on
+    Linux) draw as an arrow pointing up; here the arrow is drawn by its direction."""
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(
+            option, QStyleOptionHeader
+        ):
+            order = option.sortIndicator
+            if order == QStyleOptionHeader.SortIndicator.SortUp:  # Qt::DescendingOrder
+                element = QStyle.PrimitiveElement.PE_IndicatorArrowDown
+            elif order == QStyleOptionHeader.SortIndicator.SortDown:  # Qt::AscendingOrder
+                element = QStyle.PrimitiveElement.PE_IndicatorArrowUp
+            else:
+                return
+            self.baseStyle().drawPrimitive(element, option, painter, widget)
+            return
+        super().drawPrimitive(element, option, painter, widget)
+
+
+_sort_arrows: SortArrows | None = None
+
+
+def sort_arrows() -> SortArrows:
+    """The one SortArrows style of the program (made once the application exists; kept alive here,
+    as a widget does not own the style it is given)."""
+    global _sort_arrows
+    if _sort_arrows is None:
+        _sort_arrows = SortArrows()
+    return _sort_arrows
 
 
 def named(widget: W, label: str) -> W:
@@ -52,6 +96,7 @@ def table_view(name: str) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(22)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setStyle(sort_arrows())
     view.setWordWrap(False)
     return view
 
