@@ -248,14 +248,14 @@ class Engine:
                     log.info("%s not started (%s): the scheduler is stopping", process, trigger)
                     return
                 if slot is not None and slots.taken(process, slot):
-                    self._log_taken(process, slot)
+                    self._log_taken(process, slot, "before it started")
                     return
                 self.listener.run_started(process, trigger)
                 result = self._run(
                     process, trigger, slot=slot, progress=lambda p: self.listener.progress(process, p)
                 )
                 if result.record.outcome == slots.TAKEN and slot is not None:
-                    self._log_taken(process, slot)
+                    self._log_taken(process, slot, "in the run's transaction")
                 self.listener.run_finished(result.record)
         except Exception as error:
             log.exception("%s run could not be recorded", process)
@@ -268,8 +268,8 @@ class Engine:
                 self._busy.discard(process)
             database.close()
 
-    def _log_taken(self, process: str, slot: datetime) -> None:
-        local = slot.astimezone(self.tz)
+    def _log_taken(self, process: str, slot: datetime, found: str) -> None:
+        local = f"{slot.astimezone(self.tz):%Y-%m-%d %H:%M}"
         log.info(
-            "%s slot %s taken: another program ran it; nothing recorded", process, f"{local:%Y-%m-%d %H:%M}"
+            "%s slot %s taken: another program ran it; nothing recorded (found %s)", process, local, found
         )
