@@ -95,8 +95,9 @@ class Program:
     name: str
     home: Path
     process: subprocess.Popen[str]
-    said: Path  # where its stderr (a service's lines) goes
-    stdout: IO[str]
+    said: Path  # its stderr: a service's lines
+    printed: Path  # its stdout
+    streams: tuple[IO[str], IO[str]]
 
     def log(self) -> str:
         path = self.home / "logs" / "backorder-desktop.log"
@@ -116,7 +117,8 @@ class Program:
             self.process.wait()
             raise
         finally:
-            self.stdout.close()
+            for stream in self.streams:
+                stream.close()
 
     def children(self) -> list[int]:
         """The ids of its child processes (a window's run in progress)."""
@@ -138,16 +140,16 @@ def start(
     it, running each process in a child process: tests/scheduling/window_engine.py)."""
     home = folder / name
     home.mkdir(parents=True, exist_ok=True)
-    said = home / "stderr.txt"
+    said, printed = home / "stderr.txt", home / "stdout.txt"
     if kind == "service":
         argv = [PROGRAM, "--db", db, "scheduler"]
     else:
         argv = [sys.executable, "-m", "tests.scheduling.window_engine", db]
-    out = said.open("w", encoding="utf-8")
+    out, err = printed.open("w", encoding="utf-8"), said.open("w", encoding="utf-8")
     process = subprocess.Popen(
-        argv, stdout=out, stderr=subprocess.STDOUT, text=True, env=environment(home, clock, pause), cwd=ROOT
+        argv, stdout=out, stderr=err, text=True, env=environment(home, clock, pause), cwd=ROOT
     )
-    return Program(name, home, process, said, out)
+    return Program(name, home, process, said, printed, (out, err))
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:

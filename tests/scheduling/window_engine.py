@@ -2,7 +2,7 @@
 
 `python -m tests.scheduling.window_engine DB`: the engine as ui/main_window.make_engine builds
 it, each run in a child process (scheduling/isolated.py), until SIGTERM. It says what it does
-as the `scheduler` service does, on stdout.
+as the `scheduler` service does, on stderr.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main(target: str) -> int:
     database.close()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _number, _frame: stop.set())
-    engine = Engine(listener=Report(sys.stdout), run=isolated_runner(target))
+    engine = Engine(listener=Report(sys.stderr), run=isolated_runner(target))
     engine.start()
     while not stop.wait(1.0):
         pass
