@@ -15,6 +15,8 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
+
 from tests.places import Place
 from tests.scheduling.team import (
     EVERY_MINUTE,
@@ -37,6 +39,9 @@ from tests.scheduling.team import (
 
 HOLD = 1.0  # seconds each run holds its transaction open
 KILL_HOLD = 4.0  # long enough to kill a program in the middle of its run
+needs_full = pytest.mark.skipif(
+    os.environ.get("BACKORDER_FULL") != "1", reason="long version: BACKORDER_FULL=1"
+)
 
 
 def team_database(place: Place, tmp_path: Path) -> tuple[str, int]:
@@ -58,24 +63,29 @@ def stop_all(programs: list[Program], status: int | None = 0) -> None:
         assert status is None or done == status, f"{program.name} exited {done}: {program.lines()}"
 
 
-def test_three_programs_record_exactly_one_run_per_slot(place: Place, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kinds", "slots"),
+    [
+        (["service", "service", "window"], 3),
+        pytest.param(["service"] * 4 + ["window"] * 2, 5, marks=needs_full),
+    ],
+    ids=["3x3", "6x5"],
+)
+def test_programs_of_a_team_record_exactly_one_run_per_slot(
+    place: Place, tmp_path: Path, kinds: list[str], slots: int
+) -> None:
     db, clean = team_database(place, tmp_path)
     clock = FastClock(at(10, 28, 0))
     schedule_every_minute(db, tmp_path, clock)
-    kinds = ["service", "service", "window"]
     programs = [start(kind, db, tmp_path, f"{kind}-{n}", clock, HOLD) for n, kind in enumerate(kinds)]
     try:
         ready(programs)
         assert clock.now() < at(10, 29), "the programs took too long to start for this test"
-        clock.sleep_until(at(10, 31, 40))  # the slots 10:29, 10:30 and 10:31 have passed
+        clock.sleep_until(at(10, 28 + slots, 40))  # the slots from 10:29 on have passed
     finally:
         stop_all(programs)
-    slots = 3
-    assert slot_runs(db) == [
-        ("10:29", "schedule", "ok", clean),
-        ("10:30", "schedule", "ok", 0),
-        ("10:31", "schedule", "ok", 0),
-    ]
+    minutes = [f"10:{29 + n}" for n in range(slots)]
+    assert slot_runs(db) == [(m, "schedule", "ok", clean if m == "10:29" else 0) for m in minutes]
     said = {p.name: len(run_lines(p)) for p in programs}
     taken = {p.name: len(taken_lines(p)) for p in programs}
     assert sum(said.values()) == slots, said
