@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     switch.add_argument("--disable", action="store_true", help="disable back order management")
     sub.add_argument("--order-by", choices=preferences.ALLOCATION_ORDERS)
     command("check", "recompute stock from the ledger and check every invariant")
+    command(
+        "scheduler",
+        "run both schedules without a window, as a service, until SIGTERM or SIGINT;"
+        " one line on stderr per run",
+    )
     sub = command("schedules", "show the automation schedules, or change one with 'schedules set'")
     sub.add_argument("--format", choices=("table", "json"), default="table")
     actions = sub.add_subparsers(dest="action", metavar="set")
@@ -277,6 +282,12 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK if report.ok else FAILED
 
 
+def cmd_scheduler(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from backorder_desktop.scheduling import service  # the engine and its library load only here
+
+    return service.serve(args.target, err)
+
+
 def cmd_schedules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if getattr(args, "action", None) == "set":
         saved_schedules.save(
@@ -346,4 +357,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "prefs": cmd_prefs,
     "check": cmd_check,
     "schedules": cmd_schedules,
+    "scheduler": cmd_scheduler,
 }

@@ -8,21 +8,27 @@ writes one pending shipment per order that received units.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backorder_desktop.domain import clock, ledger, preferences, shipments
+from backorder_desktop.domain import clock, ledger, preferences, shipments, slots
 from backorder_desktop.domain.processes import PRIMARY, PROCESSES, SECONDARY
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
 from backorder_desktop.store.database import binary_text, executemany, query, read_only, write
+from backorder_desktop.store.errors import is_unique_violation
 
 log = logging.getLogger(__name__)
 
 TRIGGERS = ("schedule", "catch-up", "manual", "cli")
 KINDS = {PRIMARY: ledger.PRIMARY_KINDS, SECONDARY: ledger.SECONDARY_KINDS}
+# Test-only: a run holds this many seconds inside its transaction, its rows written but not yet
+# committed, so that a test can stop or kill the program mid-run. Never set in real use.
+TEST_PAUSE = "BACKORDER_TEST_RUN_PAUSE"
 
 
 @dataclass
@@ -68,6 +74,7 @@ def run_process(
     process: str,
     trigger: str,
     *,
+    slot: datetime | None = None,
     dry_run: bool = False,
     explain: bool = False,
     progress: Callable[[Progress], None] | None = None,
@@ -76,29 +83,44 @@ def run_process(
 
     While backorder management is off the run changes nothing and is recorded
     as skipped. A failure rolls everything back and is recorded as failed.
+    A run for a schedule's SLOT (an aware instant) claims it in its own transaction: if
+    another program has run that slot, nothing is recorded and the outcome is slots.TAKEN.
     """
     if process not in PROCESSES:
         raise ValueError(f"unknown process {process!r}")
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown trigger {trigger!r}")
+    if slot is not None and (trigger not in slots.SLOTTED or dry_run):
+        raise ValueError(f"a {'dry' if dry_run else trigger} run has no schedule slot")
     started = clock.now()
     if not preferences.load().backorders_enabled:
         record = RunRecord(
             0, process, trigger, started, clock.now(), "skipped", error="back order management is not enabled"
         )
         if not (dry_run and read_only()):  # a dry run on a read-only database keeps no record
-            _save_record(record)
+            try:
+                _save_record(record, slot)
+            except slots.SlotTaken:
+                return _taken(process, trigger, started)
         log.info("%s run skipped: backorder management is off", process)
         return RunResult(record)
     try:
         with write():
-            result = _run_in_transaction(process, trigger, started, dry_run, explain, progress)
+            result = _run_in_transaction(process, trigger, started, dry_run, explain, progress, slot)
+    except slots.SlotTaken:
+        return _taken(process, trigger, started)
     except Exception as error:
+        # The unique key refused the claim (the check before it is the usual way to find out).
+        if slot is not None and is_unique_violation(error) and slots.taken(process, slot):
+            return _taken(process, trigger, started)
         log.exception("%s run failed", process)
         record = RunRecord(
             0, process, trigger, started, clock.now(), "failed", error=f"{type(error).__name__}: {error}"
         )
-        _save_failure(record)
+        try:
+            _save_failure(record, slot)
+        except slots.SlotTaken:
+            return _taken(process, trigger, started)
         return RunResult(record)
     log.info(
         "%s run %s: %s units in %s shipments",
@@ -110,15 +132,27 @@ def run_process(
     return result
 
 
-def record_failure(process: str, trigger: str, error: str) -> RunRecord:
-    """Record a run that died before it could record itself (its transaction left nothing)."""
+def _taken(process: str, trigger: str, started: datetime) -> RunResult:
+    """What a run reports when its slot turned out to be another program's: nothing recorded."""
+    record = RunRecord(0, process, trigger, started, clock.now(), slots.TAKEN, error=slots.TAKEN_REASON)
+    return RunResult(record)
+
+
+def record_failure(process: str, trigger: str, error: str, slot: datetime | None = None) -> RunRecord:
+    """Record a run that died before it could record itself (its transaction left nothing).
+
+    For a schedule's SLOT the failure is the slot's one run, unless another program has run
+    the slot meanwhile: then nothing is recorded and the outcome is slots.TAKEN."""
     now = clock.now()
     record = RunRecord(0, process, trigger, now, now, "failed", error=error)
-    _save_failure(record)
+    try:
+        _save_failure(record, slot)
+    except slots.SlotTaken:
+        return _taken(process, trigger, now).record
     return record
 
 
-def _save_failure(record: RunRecord) -> None:
+def _save_failure(record: RunRecord, slot: datetime | None = None) -> None:
     """Write a failed run's record: its error and zero figures, computing nothing from the data.
 
     Whatever made the run fail (a total too large for its column, say) must not make its
@@ -130,22 +164,36 @@ def _save_failure(record: RunRecord) -> None:
     lines = record.error.replace("\0", "\\x00").splitlines()
     record.error = " ".join(line.strip() for line in lines if line.strip())
     with write():
+        slots.claim(record.process, slot)
         record.id = query(
             "INSERT INTO run (process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
-            " shipments, units, error) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, ?) RETURNING id",
-            (record.process, record.trigger, record.started_at, record.finished_at, "failed", record.error),
+            " shipments, units, error, slot) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?) RETURNING id",
+            (
+                record.process,
+                record.trigger,
+                record.started_at,
+                record.finished_at,
+                "failed",
+                record.error,
+                _slot_value(slot),
+            ),
         )[0][0]
 
 
-def _save_record(record: RunRecord) -> None:
+def _save_record(record: RunRecord, slot: datetime | None = None) -> None:
     with write():
-        _insert_record(record)
+        slots.claim(record.process, slot)
+        _insert_record(record, slot)
 
 
-def _insert_record(record: RunRecord) -> None:
+def _slot_value(slot: datetime | None) -> datetime | None:
+    return None if slot is None else slots.key(slot)
+
+
+def _insert_record(record: RunRecord, slot: datetime | None = None) -> None:
     record.id, record.waiting = query(
         "INSERT INTO run (process, trigger, started_at, finished_at, outcome, ledger_rows, products,"
-        " shipments, units, error, waiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " shipments, units, error, slot, waiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         f" ({_WAITING_UNITS})) RETURNING id, waiting",
         (
             record.process,
@@ -158,6 +206,7 @@ def _insert_record(record: RunRecord) -> None:
             record.shipments,
             record.units,
             record.error,
+            _slot_value(slot),
         ),
     )[0]
 
@@ -172,7 +221,9 @@ def _run_in_transaction(
     dry_run: bool,
     explain: bool,
     progress: Callable[[Progress], None] | None,
+    slot: datetime | None = None,
 ) -> RunResult:
+    slots.claim(process, slot)  # first, under the write lock: a slot already run costs no work
     (watermark,) = query("SELECT ledger_id FROM watermark WHERE process = ?", (process,))[0]
     (top,) = query("SELECT value FROM counter WHERE name = 'ledger'")[0]
     kinds = KINDS[process]
@@ -201,8 +252,9 @@ def _run_in_transaction(
         units=walk.units,
     )
     if not dry_run:
-        _insert_record(record)
+        _insert_record(record, slot)
         _write_allocation(walk, process, record.id, clock.now())
+        _pause_for_a_test()
         # Past the rows this run just wrote too: the write lock is held, so no one else's rows
         # can lie between, and the next run need not step over this run's own commits.
         executemany(
@@ -222,6 +274,13 @@ def _run_in_transaction(
         )
         record.waiting = int(query(_WAITING_UNITS)[0][0])  # PostgreSQL sums BIGINT as NUMERIC
     return RunResult(record, walk.explanations)
+
+
+def _pause_for_a_test() -> None:
+    seconds = os.environ.get(TEST_PAUSE)
+    if seconds:
+        log.warning("%s: holding the run %s s inside its transaction", TEST_PAUSE, seconds)
+        time.sleep(float(seconds))
 
 
 def _budgets(process: str, watermark: int, top: int) -> dict[int, int]:

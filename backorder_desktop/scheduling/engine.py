@@ -8,18 +8,24 @@ reads the machine's naive local time, which a test cannot move and which repeats
 autumn. Processes run in worker threads, one at a time; the database lock of the core keeps
 runs apart across programs too. Catch-up is derived from the run table, never from memory, so
 a restart or a sleeping machine runs a missed process once.
+
+Every program that runs the schedules on one database fires the same slots: each run started
+for a slot (a catch-up for the slot it missed) passes the slot down to the run, which claims it
+in its own transaction (domain/slots.py). The first program to commit a slot has it; the others
+record nothing and log "slot taken".
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 
 import schedule
 
-from backorder_desktop.domain import allocation, planning, preferences
+from backorder_desktop.domain import allocation, planning, preferences, slots
 from backorder_desktop.domain import clock as _clock
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.allocation import Progress, RunRecord
@@ -88,13 +94,19 @@ class Engine:
         self._thread = threading.Thread(target=self._loop, name="backorder-scheduler", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop ticking and wait for a run in progress to finish."""
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop ticking and wait up to TIMEOUT seconds in all for a run in progress to finish;
+        a run waiting for its turn is not started. Whether everything has stopped."""
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        for worker in list(self._workers):
-            worker.join(timeout)
+        deadline = time.monotonic() + timeout
+        for thread in [self._thread, *self._workers]:
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        return not self.running()
+
+    def running(self) -> bool:
+        """Whether a run is in progress (or waiting for its turn) in this program."""
+        return any(worker.is_alive() for worker in self._workers)
 
     def reload(self) -> None:
         """A schedule or the preferences were saved in this program: re-read them at the next tick."""
@@ -183,7 +195,7 @@ class Engine:
         if self.paused:
             log.info("%s due but not started: %s", process, PAUSED_REASON)
         else:
-            self.start_run(process, "schedule")
+            self.start_run(process, "schedule", slot)
         self._slots[process] = planning.next_run(rule, self.clock(), self.tz)
 
     def _set_paused(self, paused: bool) -> None:
@@ -210,29 +222,40 @@ class Engine:
             due = planning.last_due(row.rule, since, now, self.tz)
             if due is not None:
                 log.info("%s missed its run due %s; catching up once", row.process, due)
-                self.start_run(row.process, "catch-up")
+                self.start_run(row.process, "catch-up", due)  # the missed slot: one catch-up a team
 
     # -- runs ------------------------------------------------------------------------------
 
-    def start_run(self, process: str, trigger: str) -> threading.Thread | None:
-        """Start one run in a worker thread, unless that process is already running or waiting."""
+    def start_run(self, process: str, trigger: str, slot: datetime | None = None) -> threading.Thread | None:
+        """Start one run in a worker thread, unless that process is already running or waiting.
+        A run for a schedule's SLOT (aware) runs only if no program of the team has run it."""
         with self._busy_lock:
             if process in self._busy:
                 log.info("%s already running or waiting; not started again (%s)", process, trigger)
                 return None
             self._busy.add(process)
         worker = threading.Thread(
-            target=self._work, args=(process, trigger), name=f"backorder-{process}", daemon=True
+            target=self._work, args=(process, trigger, slot), name=f"backorder-{process}", daemon=True
         )
         self._workers = [w for w in self._workers if w.is_alive()] + [worker]
         worker.start()
         return worker
 
-    def _work(self, process: str, trigger: str) -> None:
+    def _work(self, process: str, trigger: str, slot: datetime | None) -> None:
         try:
             with self._run_lock:
+                if self._stop.is_set():
+                    log.info("%s not started (%s): the scheduler is stopping", process, trigger)
+                    return
+                if slot is not None and slots.taken(process, slot):
+                    self._log_taken(process, slot, "before it started")
+                    return
                 self.listener.run_started(process, trigger)
-                result = self._run(process, trigger, progress=lambda p: self.listener.progress(process, p))
+                result = self._run(
+                    process, trigger, slot=slot, progress=lambda p: self.listener.progress(process, p)
+                )
+                if result.record.outcome == slots.TAKEN and slot is not None:
+                    self._log_taken(process, slot, "in the run's transaction")
                 self.listener.run_finished(result.record)
         except Exception as error:
             log.exception("%s run could not be recorded", process)
@@ -244,3 +267,9 @@ class Engine:
             with self._busy_lock:
                 self._busy.discard(process)
             database.close()
+
+    def _log_taken(self, process: str, slot: datetime, found: str) -> None:
+        local = f"{slot.astimezone(self.tz):%Y-%m-%d %H:%M}"
+        log.info(
+            "%s slot %s taken: another program ran it; nothing recorded (found %s)", process, local, found
+        )

@@ -40,9 +40,15 @@ def _record(values: dict) -> RunRecord:
 def isolated_runner(target: str) -> Callable[..., RunResult]:
     """A drop-in for allocation.run_process that runs it in a child process on TARGET."""
 
-    def run(process: str, trigger: str, progress: Callable[[Progress], None] | None = None) -> RunResult:
+    def run(
+        process: str,
+        trigger: str,
+        progress: Callable[[Progress], None] | None = None,
+        slot: datetime | None = None,
+    ) -> RunResult:
+        slot_arg = [] if slot is None else [slot.isoformat()]  # a time: nothing secret on the line
         child = subprocess.Popen(
-            [sys.executable, "-m", "backorder_desktop.scheduling.isolated", process, trigger],
+            [sys.executable, "-m", "backorder_desktop.scheduling.isolated", process, trigger, *slot_arg],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -66,7 +72,7 @@ def isolated_runner(target: str) -> Callable[..., RunResult]:
             last = errors.strip().splitlines()[-1] if errors.strip() else f"exit code {child.returncode}"
             error = f"the run stopped before it finished ({last}); nothing of it was kept"
             log.error("%s run: %s\n%s", process, error, errors)
-            record = allocation.record_failure(process, trigger, error)
+            record = allocation.record_failure(process, trigger, error, slot)
         return RunResult(record)
 
     return run
@@ -78,7 +84,8 @@ def main(argv: list[str]) -> int:
     from backorder_desktop.store.schema import open_database
 
     os.umask(0o077)  # what it writes (its log) is its owner's alone, as in the program itself
-    process, trigger = argv
+    process, trigger, *slot_arg = argv
+    slot = datetime.fromisoformat(slot_arg[0]) if slot_arg else None
     target = json.loads(sys.stdin.readline())
     logs.setup()
     open_database(target, create=False)  # a file deleted meanwhile is not replaced by an empty one
@@ -86,7 +93,7 @@ def main(argv: list[str]) -> int:
     def report(p: Progress) -> None:
         print(json.dumps({"progress": [p.lines_done, p.lines_total, p.units]}), flush=True)
 
-    record = allocation.run_process(process, trigger, progress=report).record
+    record = allocation.run_process(process, trigger, slot=slot, progress=report).record
     print(json.dumps({"record": asdict(record)}, default=lambda v: v.isoformat()), flush=True)
     return 0
 

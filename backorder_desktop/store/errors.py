@@ -140,6 +140,21 @@ def kind_of(error: BaseException) -> Kind | None:
     return None
 
 
+# A unique key refused a row: SQLite's extended codes for a unique or primary key, PostgreSQL's
+# SQLSTATE unique_violation. Not an error of the environment: the caller asked for it (a run's
+# claim on its schedule slot) or it is a bug.
+_SQLITE_UNIQUE = {sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY}
+_POSTGRES_UNIQUE = "23505"
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """Whether ERROR is a row refused by a unique key, by the driver's code."""
+    found = driver_error(error)
+    if isinstance(found, sqlite3.Error):
+        return getattr(found, "sqlite_errorcode", None) in _SQLITE_UNIQUE
+    return _is_psycopg(found) and getattr(found, "sqlstate", None) == _POSTGRES_UNIQUE
+
+
 def explain(error: BaseException, target: str) -> DatabaseProblem | None:
     """A DatabaseProblem a person can act on, naming TARGET without its password, for an error of
     the environment; None for a bug, which deserves its traceback instead."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from backorder_desktop import __version__
-from backorder_desktop.domain import browse, processes
+from backorder_desktop.domain import browse, processes, slots
 from backorder_desktop.domain.allocation import Progress, RunRecord
 from backorder_desktop.domain.check import CheckReport, check
 from backorder_desktop.domain.errors import BadInput
@@ -328,6 +328,8 @@ class MainWindow(QMainWindow):
             self.say(f"{name} failed: {record.error}")
         elif record.outcome == "skipped":
             self.say(f"{name} skipped: back order management is off.")
+        elif record.outcome == slots.TAKEN:  # nothing recorded here: another program ran the slot
+            self.say(f"{name}: {slots.TAKEN_REASON}.")
         else:
             self.say(f"{name}: {record.shipments:,} shipments, {record.units:,} units allocated.")
         self.show_next_runs()

@@ -75,10 +75,11 @@ def version_one(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_version_one_database_is_upgraded_and_keeps_its_rows(version_one: str) -> None:
     open_database(version_one)
     try:
-        assert schema.database_version() == schema.program_version() == 2
+        assert schema.database_version() == schema.program_version() == 3
         assert [name for (name,) in query("SELECT name FROM schema_migration ORDER BY id")] == [
             "0001_initial",
             "0002_bigint",
+            "0003_run_slot",
         ]
         assert _quantity_types(version_one) == {"bigint" if is_postgres(version_one) else "integer"}
         assert query("SELECT sku, on_hand FROM product") == [("BULK", BILLION)]
@@ -96,5 +97,5 @@ def test_a_version_one_database_is_upgraded_and_keeps_its_rows(version_one: str)
 
 
 def test_a_new_database_has_64_bit_quantities(store: str) -> None:
-    assert schema.database_version() == 2
+    assert schema.database_version() == 3
     assert _quantity_types(store) == {"bigint" if is_postgres(store) else "integer"}

@@ -23,11 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
     open_database(str(db_path), create=True)
-    assert schema.database_version() == schema.program_version() == 2
+    assert schema.database_version() == schema.program_version() == 3
     database.close()
     open_database(str(db_path))
     assert schema.migrate(str(db_path)) == []
-    assert query("SELECT name FROM schema_migration ORDER BY id") == [("0001_initial",), ("0002_bigint",)]
+    assert query("SELECT name FROM schema_migration ORDER BY id") == [
+        ("0001_initial",),
+        ("0002_bigint",),
+        ("0003_run_slot",),
+    ]
     assert query("PRAGMA journal_mode")[0][0] == "wal"
     assert query("PRAGMA foreign_keys")[0][0] == 1
     database.close()
@@ -91,14 +95,16 @@ def test_a_file_that_is_not_a_database_is_a_clear_message(tmp_path: Path) -> Non
 
 # The tables after every step, as the program's SQL uses them (the steps in store/migrations are
 # their history, and the one place they are made). "column?" may be NULL; every other column may
-# not. That each quantity is 64-bit is tests/store/test_bigint_migration.py's story.
+# not; an indented line goes on with the table above. That each quantity is 64-bit is
+# tests/store/test_bigint_migration.py's story.
 TABLES = """
 counter: name value
 preferences: id backorders_enabled allocation_order
 product: id sku name discontinued on_hand committed backordered
 orders: id number customer ordered_at priority ship_complete status
 order_line: id order_id line product_id ordered committed shipped backordered cancelled
-run: id process trigger started_at finished_at? outcome ledger_rows products shipments units error waiting?
+run: id process trigger started_at finished_at? outcome ledger_rows products shipments units error
+  waiting? slot?
 shipment: id order_id created_at created_by run_id? status closed_at?
 shipment_line: id shipment_id order_line_id product_id qty
 receipt: id number received_at
@@ -111,7 +117,8 @@ schedule: code name enabled every unit days start end saved_at?
 schema_migration: id name applied
 """
 # Indexes besides primary keys: name -> (table, unique, columns, partial). The unique ones keep
-# numbers and SKUs unique; the partial one finds waiting lines, ledger_kind a process's new rows.
+# numbers and SKUs unique; the partial one finds waiting lines, ledger_kind a process's new rows;
+# run_slot gives a schedule's slot one run in the whole team.
 INDEXES = {
     "product_sku": ("product", True, ("sku",), False),
     "orders_number": ("orders", True, ("number",), False),
@@ -131,6 +138,7 @@ INDEXES = {
     "customer_return_order_id": ("customer_return", False, ("order_id",), False),
     "customer_return_product_id": ("customer_return", False, ("product_id",), False),
     "ledger_kind": ("ledger", False, ("kind", "id"), False),
+    "run_slot": ("run", True, ("process", "slot"), True),
     "schema_migration_name": ("schema_migration", True, ("name",), False),
 }
 # Names in the program's SQL that are not tables of ours: a common table expression, catalogues.
@@ -138,7 +146,8 @@ NOT_TABLES = {"held", "information_schema", "sqlite_master"}
 
 
 def _expected_columns() -> dict[str, list[str]]:
-    tables = (line.split(":") for line in TABLES.strip().splitlines())
+    lines = TABLES.strip().replace("\n  ", " ").splitlines()
+    tables = (line.split(":") for line in lines)
     return {table.strip(): columns.split() for table, columns in tables}
 
 
