@@ -430,7 +430,6 @@ def test_a_product_marked_discontinued_by_a_products_import_can_no_longer_be_ord
     assert [(m["line"], m["field"]) for m in file_errors(stderr)] == [("2", "sku")]
 
 
-@pytest.mark.subprocess
 def test_a_missing_file_is_bad_input(world: Cli, saved_world: Saved) -> None:
     stderr = assert_refused_unchanged(world, saved_world.snapshot, "import", "orders", "no-such-file.csv")
     assert "no-such-file.csv" in stderr

@@ -91,7 +91,9 @@ class World:
         self.do("import receipts", "import", "receipts", path)
 
     def pending(self) -> list[str]:
-        done = run(self.target, self.home, "export", "shipments", "--format", "json", own_process=True)
+        # The test's own look for a shipment to act on: in process (the programs side by side
+        # are the commands of `do`).
+        done = run(self.target, self.home, "export", "shipments", "--format", "json")
         assert done.returncode == 0, done.stderr
         return sorted({str(r["shipment"]) for r in json.loads(done.stdout) if r["status"] == "pending"})
 
