@@ -21,6 +21,10 @@ import pytest
 
 # Headless Qt, and a private home for logs and default databases, before anything imports them.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite runs on several pytest-xdist workers (pyproject's addopts): each has a home of its
+# own, so one worker's log and window settings never meet another's.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    os.environ["BACKORDER_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="backorder-test-home-")
 os.environ.setdefault("BACKORDER_DESKTOP_HOME", tempfile.mkdtemp(prefix="backorder-test-home-"))
 # The suite starts the program thousands of times: let Python keep the modules it compiles
 # (a machine that sets PYTHONDONTWRITEBYTECODE makes each start compile them all again, 0.37 s
@@ -50,12 +54,26 @@ def postgres_script(mode: str, port: int | None = None) -> subprocess.CompletedP
     return subprocess.run(["bash", str(script), mode], capture_output=True, text=True, timeout=180, env=env)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist the run's controller starts the one test server (when none is given)
+    before the workers start, so that they share it instead of starting one each."""
+    distributed = (
+        bool(getattr(config.option, "numprocesses", None)) and getattr(config.option, "dist", "no") != "no"
+    )
+    if distributed and not hasattr(config, "workerinput"):
+        _start_server(config)
+
+
 @pytest.fixture(scope="session")
 def postgres_server(request: pytest.FixtureRequest) -> str | None:
     """The URL of a PostgreSQL server to test against, started here if need be; None if none.
 
     A server started here is stopped when pytest ends (after every fixture that drops its
     databases); one given by BACKORDER_TEST_POSTGRES, or already running, is left alone."""
+    return _start_server(request.config)
+
+
+def _start_server(config: pytest.Config) -> str | None:
     url = os.environ.get("BACKORDER_TEST_POSTGRES")
     if url:
         return url
@@ -71,7 +89,7 @@ def postgres_server(request: pytest.FixtureRequest) -> str | None:
     url = started.stdout.strip().splitlines()[-1]
     os.environ["BACKORDER_TEST_POSTGRES"] = url
     if not ran_before:
-        request.config.add_cleanup(lambda: _stop_started_server(url))
+        config.add_cleanup(lambda: _stop_started_server(url))
     return url
 
 
@@ -189,3 +207,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     told = ", ".join(f"{count} for {reason!r}" for reason, count in reasons.most_common())
     tests = "test" if len(skipped) == 1 else "tests"
     terminalreporter.write_line(f"{len(skipped)} {tests} skipped: {told}", yellow=True, bold=True)
+
+
+# --- order: the tests that mostly wait on real processes (schedules on a fast clock, kills,
+# a wheel installed) are marked `long` and handed out first, so that on several workers they
+# overlap the short ones instead of trailing after them ---
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

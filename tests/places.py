@@ -131,6 +131,11 @@ def _create_database(server: str, template: str | None) -> str:
     statement = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{_name(template)}"' if template else "")
     deadline = time.monotonic() + 10
     with psycopg.connect(_admin(server), autocommit=True) as admin:
+        if admin.info.server_version >= 150000:
+            # PostgreSQL 15 copies a database through the WAL by default: 90 ms for a migrated
+            # one here, against 25 ms for a file copy (the test server runs without fsync, so
+            # the checkpoints a file copy takes cost next to nothing).
+            statement += " STRATEGY = FILE_COPY"
         while True:
             try:
                 admin.execute(statement)

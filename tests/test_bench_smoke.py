@@ -11,7 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.run import fitted_exponent
+
+pytestmark = pytest.mark.long  # real programs and their waits: handed out first (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -486,4 +486,4 @@ BackorderMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 # A failure found is shrunk to a short story, which can take minutes on a busy machine.
-TestBackorderProperties = pytest.mark.timeout(1800)(BackorderMachine.TestCase)
+TestBackorderProperties = pytest.mark.long(pytest.mark.timeout(1800)(BackorderMachine.TestCase))

@@ -14,6 +14,8 @@ import pytest
 
 from tests.cli.conftest import COLUMNS, assert_record, parse_csv
 
+pytestmark = pytest.mark.long  # real programs and their waits: handed out first (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
 STEP_TIMEOUT = 300  # pip may fetch the dependencies on a machine that has not seen them

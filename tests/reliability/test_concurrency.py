@@ -20,6 +20,8 @@ import pytest
 
 from tests.reliability.conftest import export_rows, needs_full, ok, report, run
 
+pytestmark = pytest.mark.long  # real programs and their waits: handed out first (tests/conftest.py)
+
 WORKERS = 4
 PRODUCTS = 30
 LOCK_WORDS = ("locked", "busy", "could not serialize", "deadlock", "lock timeout", "could not obtain lock")

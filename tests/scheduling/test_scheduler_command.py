@@ -43,6 +43,8 @@ from tests.scheduling.team import (
     wait_for,
 )
 
+pytestmark = pytest.mark.long  # real programs and their waits: handed out first (tests/conftest.py)
+
 RUN_LINE = re.compile(
     r"^2026-11-24 (?P<time>\d\d:\d\d):\d\d Primary Backorder Process \((?P<trigger>[a-z-]+)\), run \d+:"
     r" (?P<outcome>ok|failed|skipped)"

@@ -37,6 +37,8 @@ from tests.scheduling.team import (
     wait_for,
 )
 
+pytestmark = pytest.mark.long  # real programs and their waits: handed out first (tests/conftest.py)
+
 HOLD = 1.0  # seconds each run holds its transaction open
 KILL_HOLD = 4.0  # long enough to kill a program in the middle of its run
 needs_full = pytest.mark.skipif(
