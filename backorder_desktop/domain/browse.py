@@ -42,6 +42,7 @@ class Filters:
     until: date | None = None  # inclusive
     available_only: bool = False  # backorders: only lines whose product has stock available now
     changed_nothing: bool = True  # runs: also those that evaluated nothing and changed nothing
+    run_id: int | None = None  # shipments: only those this run (its id in the Run Log) created
 
 
 class Key(NamedTuple):
@@ -174,6 +175,9 @@ class ShipmentListing(Listing[ShipmentRow]):
         if filters.created_by:
             clauses.append("s.created_by = ?")
             params.append(filters.created_by)
+        if filters.run_id is not None:
+            clauses.append("s.run_id = ?")  # indexed: the shipment's foreign key to its run
+            params.append(filters.run_id)
         text = filters.search.strip()
         if text:
             wanted = shipment_id(text)

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 PAUSED_REASON = "back order management is off"
+# Why a due slot is not run while the person has paused the schedules in this program (the tray's
+# or the Tools menu's "Pause schedules"): until they resume them, or the program starts again.
+PAUSED_BY_USER_REASON = "the schedules are paused in this program"
 SLOTS = "slots"  # the tag of every process's job (each is tagged with its process too)
 
 
@@ -85,7 +88,8 @@ class Engine:
         self._fingerprint: tuple = ()
         self._last_tick: datetime | None = None
         self._last_poll: datetime | None = None
-        self.paused = False
+        self.paused = False  # back order management is off (the saved preference)
+        self.paused_by_user = False  # "Pause schedules": never saved, so a restart clears it
 
     # -- control, from any thread ---------------------------------------------------------
 
@@ -111,6 +115,18 @@ class Engine:
     def reload(self) -> None:
         """A schedule or the preferences were saved in this program: re-read them at the next tick."""
         self._reload.set()
+
+    def pause_schedules(self, paused: bool) -> None:
+        """The person pauses (PAUSED) or resumes the schedules in this program: while paused, a
+        slot that comes due is passed over (not caught up later either: the pause said not to run
+        it), and Run now still runs. Other programs of the team go on running their schedules."""
+        if paused != self.paused_by_user:
+            self.paused_by_user = paused
+            log.info("schedules %s by the person", "paused" if paused else "resumed")
+
+    def is_on(self) -> bool:
+        """Whether the engine thread runs (started, and not told to stop): it fires the slots."""
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
 
     def run_now(self, process: str) -> threading.Thread | None:
         """Start PROCESS now in the background (trigger: manual)."""
@@ -194,6 +210,8 @@ class Engine:
             return
         if self.paused:
             log.info("%s due but not started: %s", process, PAUSED_REASON)
+        elif self.paused_by_user:
+            log.info("%s due but not started: %s", process, PAUSED_BY_USER_REASON)
         else:
             self.start_run(process, "schedule", slot)
         self._slots[process] = planning.next_run(rule, self.clock(), self.tz)
@@ -209,7 +227,7 @@ class Engine:
 
     def _catch_up(self, now: datetime) -> None:
         """Run once each process whose due time passed without a run (per the run table)."""
-        if self.paused:
+        if self.paused or self.paused_by_user:
             return
         for row in saved_schedules.load_all():
             if not row.rule.enabled:

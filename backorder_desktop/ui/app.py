@@ -67,9 +67,21 @@ def run_window(args: argparse.Namespace) -> int:
         return 1
     window, engine, _bridge = build(target)
     window.reporter.install()
+    # The program ends when the window closes for good (File › Quit, the tray's Quit, or closing
+    # it with no tray to hide in), not when its last window is hidden: a message box closed while
+    # the window is in the tray would otherwise end it.
+    quit_on_last = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
+    window.closed.connect(app.quit)
+    # Logging out or shutting down: Qt closes every window, and a close refused (hidden in the
+    # tray) would cancel the logout; at the end of the session closing ends the program.
+    app.commitDataRequest.connect(lambda _manager: window.session_ending())
     window.show()
     engine.start()
-    status = app.exec()
+    try:
+        status = app.exec()
+    finally:
+        app.setQuitOnLastWindowClosed(quit_on_last)
     window.engine.stop()  # the engine of the database open at the end (File › Open may change it)
     wait_for_background()
     return int(status)

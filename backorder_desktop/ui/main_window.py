@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSignalBlocker, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QTabWidget,
     QWidget,
 )
@@ -28,12 +29,13 @@ from backorder_desktop.domain.allocation import Progress, RunRecord
 from backorder_desktop.domain.check import CheckReport, check
 from backorder_desktop.domain.errors import BadInput
 from backorder_desktop.files import exports, imports
-from backorder_desktop.paths import data_dir
+from backorder_desktop.paths import data_dir, default_database
 from backorder_desktop.scheduling.bridge import EngineBridge
 from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.store.database import NoDatabase
 from backorder_desktop.store.urls import shown
+from backorder_desktop.ui import autostart
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.dialogs import ProblemsDialog
 from backorder_desktop.ui.errors import ErrorReporter, describe
@@ -44,6 +46,7 @@ from backorder_desktop.ui.run_log_tab import RunLogTab
 from backorder_desktop.ui.schedule_tab import ScheduleTab
 from backorder_desktop.ui.server_dialog import ask_server
 from backorder_desktop.ui.shipments_tab import ShipmentsTab
+from backorder_desktop.ui.tray import STILL_RUNNING, Notice, Tray, app_icon, notice, process_title
 from backorder_desktop.ui.watcher import ChangeWatcher
 from backorder_desktop.ui.widgets import named, tell
 from backorder_desktop.ui.workers import in_background
@@ -56,6 +59,10 @@ SWITCH_WAIT_SECONDS = 600.0
 FIRST_SIZE = QSize(1180, 720)
 FRAME_ROOM = QSize(0, 40)  # a title bar that the window manager adds above the window
 DATABASE_FILES = "SQLite database (*.sqlite3 *.db);;All (*)"
+# The window's settings of this workstation (window.ini), not of the database.
+KEEP_RUNNING = "tray/keep_running"  # closing the window hides it in the tray (default: yes)
+TOLD_STILL_RUNNING = "tray/told_still_running"  # the one-time "still running" message was shown
+PAUSED_BY_YOU = "Scheduler: paused by you"
 
 
 def make_engine(target: str, bridge: EngineBridge, tz: tzinfo | None = None) -> Engine:
@@ -70,6 +77,9 @@ def settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
+    # The window closed for good (not hidden in the tray): the program ends (ui/app.py quits).
+    closed = Signal()
+
     def __init__(self, target: str, engine: Engine, bridge: EngineBridge, reporter: ErrorReporter) -> None:
         super().__init__()
         self.target = target
@@ -78,6 +88,7 @@ class MainWindow(QMainWindow):
         self.reporter = reporter
         reporter.parent = self
         self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
+        self.setWindowIcon(app_icon())
         self.order_entry = OrderEntryTab()
         self.schedule_setup = ScheduleTab()
         self.shipments = ShipmentsTab()
@@ -102,11 +113,20 @@ class MainWindow(QMainWindow):
         # Screens whose rows may be out of date: read again when they are next shown.
         self._stale: set[QWidget] = set()
         self._running: set[str] = set()  # processes this program's scheduler is running
+        self._paused_reason: str | None = None  # the engine's own pause (back order management off)
+        self._scheduler_heard = False  # the engine has said how it stands
+        self._quitting = False  # the person chose to quit: closing no longer hides in the tray
+        self._waiting: QProgressDialog | None = None  # quitting, waiting for a run in progress
+        self._asking: QMessageBox | None = None  # closing would stop the schedules: asked first
+        self.tray = Tray(self)
         self._build_status_bar()
         self._build_menus()
         self._connect()
         self._restore()
         self.load_all()
+        if self.tray.available():
+            self.tray.show()
+        self._update_tooltip()
 
     # -- construction -----------------------------------------------------------------------
 
@@ -141,12 +161,25 @@ class MainWindow(QMainWindow):
         for kind in exports.KINDS:
             self._action(export_menu, f"{kind.capitalize()} (CSV)…", lambda _c=False, k=kind: self.export(k))
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.keep_running_action = self._action(
+            file_menu, "&Keep running in the tray when the window closes", self._keep_running_toggled
+        )
+        self.keep_running_action.setCheckable(True)
+        self.keep_running_action.setChecked(bool(settings().value(KEEP_RUNNING, True, type=bool)))
+        self.start_at_login_action = self._action(file_menu, "Start at &login", self._start_at_login_toggled)
+        self.start_at_login_action.setCheckable(True)
+        self.start_at_login_action.setVisible(autostart.supported())
+        file_menu.aboutToShow.connect(self._show_start_at_login)
+        self._show_start_at_login()
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.quit_program, QKeySequence.StandardKey.Quit)
         view_menu = bar.addMenu("&View")
         self._action(view_menu, "&Refresh", self.refresh_now, QKeySequence(Qt.Key.Key_F5))
         tools = bar.addMenu("&Tools")
         self._action(tools, "Run &Primary now", lambda: self.run_now(processes.PRIMARY))
         self._action(tools, "Run &Secondary now", lambda: self.run_now(processes.SECONDARY))
+        self.pause_action = self._action(tools, "&Pause schedules", self.pause_schedules)
+        self.pause_action.setCheckable(True)
         self._action(tools, "&Check database", self.check_database)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About", self.about)
@@ -170,10 +203,13 @@ class MainWindow(QMainWindow):
         self.bridge.progress.connect(self._run_progress)
         self.bridge.run_finished.connect(self._run_finished)
         self.bridge.schedules_changed.connect(self._schedules_changed)
-        self.bridge.paused.connect(
-            lambda reason: self.scheduler_state.setText(f"Scheduler: paused ({reason})")
-        )
-        self.bridge.resumed.connect(lambda: self.scheduler_state.setText("Scheduler: running"))
+        self.bridge.paused.connect(self._engine_paused)
+        self.bridge.resumed.connect(self._engine_resumed)
+        self.tray.open_requested.connect(self.open_from_tray)
+        self.tray.run_requested.connect(self.run_now)
+        self.tray.pause_toggled.connect(self.pause_schedules)
+        self.tray.quit_requested.connect(self.quit_program)
+        self.tray.notice_clicked.connect(self.open_notice)
         self._switching = False  # File › Open is opening another database
         # What other programs write, and a database file deleted or moved under the window, are
         # noticed by one look every two seconds, off the window's thread.
@@ -319,6 +355,9 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(1, progress.lines_total))
         self.progress.setValue(progress.lines_done)
         self.progress.setFormat(f"{processes.SHORT_NAMES[process]}: {progress.units:,} units")
+        if self._waiting is not None:
+            self._waiting.setRange(0, max(1, progress.lines_total))
+            self._waiting.setValue(min(progress.lines_done, max(1, progress.lines_total) - 1))
 
     def _run_finished(self, record: RunRecord) -> None:
         self._running.discard(record.process)
@@ -332,14 +371,61 @@ class MainWindow(QMainWindow):
             self.say(f"{name}: {slots.TAKEN_REASON}.")
         else:
             self.say(f"{name}: {record.shipments:,} shipments, {record.units:,} units allocated.")
+        found = notice(record)
+        if found is not None and self.tray.is_there():
+            log.info("tray notification: %s", found.text)
+            self.tray.notify(found)
         self.show_next_runs()
         self.refresh_now()  # what the run wrote, read off the window's thread
+        if self._waiting is not None and not self._running:
+            self._quit_after_the_run()
 
     def _schedules_changed(self, _next_runs: dict[str, datetime | None]) -> None:
         """The scheduler read the schedules again (the next runs shown are the window's own)."""
-        if not self.engine.paused:
-            self.scheduler_state.setText("Scheduler: running")
+        self._scheduler_heard = True
+        self._show_scheduler_state()
         self.schedule_setup.load(keep_edits=True)
+
+    def _engine_paused(self, reason: str) -> None:
+        self._paused_reason = reason
+        self._scheduler_heard = True
+        self._show_scheduler_state()
+
+    def _engine_resumed(self) -> None:
+        self._paused_reason = None
+        self._scheduler_heard = True
+        self._show_scheduler_state()
+
+    def pause_schedules(self, paused: bool) -> None:
+        """Tools › Pause schedules, or the tray's: no scheduled run starts in this program until
+        the person resumes them or starts the program again (Run now still runs)."""
+        for action in (self.pause_action, self.tray.pause_action):
+            with QSignalBlocker(action):
+                action.setChecked(paused)
+        self.engine.pause_schedules(paused)
+        self._show_scheduler_state()
+        self.say(
+            "Schedules paused until you resume them or the program starts again; Run now still runs."
+            if paused
+            else "Schedules resumed."
+        )
+
+    def _show_scheduler_state(self) -> None:
+        if self._paused_reason is not None:
+            text = f"Scheduler: paused ({self._paused_reason})"
+        elif self.pause_action.isChecked():
+            text = PAUSED_BY_YOU
+        else:
+            text = "Scheduler: running" if self._scheduler_heard else "Scheduler: starting"
+        self.scheduler_state.setText(text)
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        """The tray icon's tooltip: the database, how the scheduler stands, the next runs."""
+        lines = [f"Backorder Desktop — {shown(self.target)}", self.scheduler_state.text()]
+        if self.next_runs.text():
+            lines.append(self.next_runs.text())
+        self.tray.set_tooltip("\n".join(lines))
 
     def show_next_runs(self) -> None:
         """The status bar's next runs, counted from now: the slot, or "running now" while this
@@ -354,6 +440,7 @@ class MainWindow(QMainWindow):
         text = "Next runs — " + ", ".join(parts)
         if self.next_runs.text() != text:
             self.next_runs.setText(text)
+            self._update_tooltip()
 
     # -- files ------------------------------------------------------------------------------
 
@@ -467,11 +554,14 @@ class MainWindow(QMainWindow):
             if error is None:
                 self.target = target
                 self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
+                self._update_tooltip()
+                self._show_start_at_login()
                 self._load_seen()
                 self.say(f"Opened {shown(target)}.")
             elif not isinstance(error, NoDatabase) or create:
                 self.show_error(error, report)
             self.engine = make_engine(self.target, self.bridge, tz=engine.tz)
+            self.engine.pause_schedules(self.pause_action.isChecked())  # paused until resumed
             self.engine.start()
             self.watcher.watch(self.target)
             self.load_all()
@@ -549,11 +639,209 @@ class MainWindow(QMainWindow):
         if current in self._stale:
             self._reload(current)
 
+    # -- the tray, closing and quitting ----------------------------------------------------
+
+    def keeps_running_in_the_tray(self) -> bool:
+        """Whether closing the window hides it in the tray (a tray is there, and the person has
+        not turned it off)."""
+        return self.keep_running_action.isChecked() and self.tray.is_there()
+
+    def _keep_running_toggled(self, on: bool) -> None:
+        saved = settings()
+        saved.setValue(KEEP_RUNNING, on)
+        saved.sync()
+        if on and not self.tray.is_there():
+            self.say("This desktop has no system tray: closing the window still ends the program.")
+        else:
+            self.say(
+                "Closing the window keeps the program running in the tray."
+                if on
+                else "Closing the window ends the program (and its schedules)."
+            )
+
+    def open_from_tray(self) -> None:
+        """Show the window (from the tray, or a notification), in front."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def open_notice(self, found: Notice | None) -> None:
+        """A tray notification was clicked: the window, on the shipments the run created (or on
+        the Run Log, for a failed run)."""
+        self.open_from_tray()
+        if found is None:
+            return
+        if found.run_id is not None:
+            self.tabs.setCurrentWidget(self.shipments)
+            self.shipments.show_run(found.run_id)
+            self.say(f"The shipments of run {found.run_id}; Show all runs shows every run's again.")
+        elif found.problem:
+            self.tabs.setCurrentWidget(self.run_log)
+
+    def hide_to_tray(self) -> None:
+        """Hide the window in the tray; the schedules and the look at the database go on. The
+        first time, the tray says so."""
+        self._remember_window()
+        self.hide()
+        saved = settings()
+        if not saved.value(TOLD_STILL_RUNNING, False, type=bool):
+            self.tray.say(STILL_RUNNING)
+            saved.setValue(TOLD_STILL_RUNNING, True)
+            saved.sync()
+        log.info("window hidden in the tray; the schedules keep running")
+
+    def quit_program(self) -> None:
+        """File › Quit, or the tray's: end the program (once a run in progress has finished)."""
+        self._quitting = True
+        if not self.close():
+            self._quitting = self._waiting is not None  # still quitting only while waiting
+
+    def session_ending(self) -> None:
+        """The desktop session ends (log out, shut down): closing the window now ends the program,
+        without hiding in the tray or asking (a run in progress is still waited for)."""
+        self._quitting = True
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.watcher.stop()  # a closed window asks the database nothing more
+        if not self._quitting:
+            if self.keeps_running_in_the_tray():
+                event.ignore()
+                self.hide_to_tray()
+                return
+            if self._schedules_would_stop():
+                event.ignore()
+                self._ask_before_closing()
+                return
+            self._quitting = True
+        if self._running:
+            event.ignore()
+            self._wait_for_the_run()
+            return
+        self._close_for_good()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def _schedules_would_stop(self) -> bool:
+        """Whether this program runs schedules that closing it would stop."""
+        timetable = self.schedule_setup.timetable
+        on = timetable.backorders_enabled and any(row.rule.enabled for row in timetable.schedules)
+        return on and self.engine.is_on()
+
+    def _ask_before_closing(self) -> None:
+        """Closing would stop the schedules: ask first (the window stays while it asks; Yes
+        closes it). The question is a window-modal box, with no event loop of its own."""
+        if self._asking is not None:
+            self._asking.raise_()
+            return
+        why = (
+            "this desktop has no system tray to keep it running in"
+            if not self.tray.is_there()
+            else "keeping it running in the tray is turned off (File menu)"
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Close Backorder Desktop",
+            f"Schedules are on, and they run only while Backorder Desktop is open ({why}).\n\n"
+            "Close anyway? No scheduled run happens here until the program is started again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda _result: self._answered(box))
+        self._asking = box
+        box.open()
+
+    def _answered(self, box: QMessageBox) -> None:
+        if self._asking is not box:
+            return
+        self._asking = None
+        box.deleteLater()
+        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+            self._quitting = True
+            self.close()
+        else:
+            self.say("The window stays open, and the schedules keep running.")
+
+    def _wait_for_the_run(self) -> None:
+        """Quitting while a run is in progress: wait for it with a progress dialog, which can
+        cancel the quit. No new scheduled run starts meanwhile."""
+        if self._waiting is not None:
+            self._waiting.show()
+            return
+        names = " and ".join(process_title(p) for p in processes.PROCESSES if p in self._running)
+        dialog = QProgressDialog(f"Waiting for {names} to finish…", "Cancel", 0, 0, self)
+        dialog.setWindowTitle("Quit Backorder Desktop")
+        dialog.setAccessibleName("Waiting for the run")
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(lambda: self._quit_cancelled(dialog))
+        self._waiting = dialog
+        self.engine.pause_schedules(True)
+        dialog.show()
+        self.say(f"Quitting once {names} has finished…")
+
+    def _quit_cancelled(self, dialog: QProgressDialog) -> None:
+        if self._waiting is not dialog:
+            return  # closed because the run finished
+        self._waiting = None
+        self._quitting = False
+        self.engine.pause_schedules(self.pause_action.isChecked())
+        dialog.deleteLater()
+        self.say("Quit cancelled: the program keeps running.")
+
+    def _quit_after_the_run(self) -> None:
+        dialog, self._waiting = self._waiting, None
+        if dialog is not None:
+            dialog.close()  # its canceled signal is ignored now
+            dialog.deleteLater()
+        self._quitting = True
+        self.close()
+
+    def _remember_window(self) -> None:
         saved = settings()
         saved.setValue("window/geometry", self.saveGeometry())
         if self.tabs.currentWidget() is self.shipments:
             self.mark_shipments_seen()
         saved.sync()
-        super().closeEvent(event)
+
+    def _close_for_good(self) -> None:
+        """The window closes and the program ends: the scheduler is told to stop (ui/app.py waits
+        for it), the window asks the database nothing more, the tray icon goes."""
+        self.watcher.stop()
+        self.engine.stop(timeout=0)
+        self._remember_window()
+        self.tray.hide()
+        log.info("window closed; the program ends")
+
+    # -- start at login --------------------------------------------------------------------
+
+    def _show_start_at_login(self) -> None:
+        with QSignalBlocker(self.start_at_login_action):
+            self.start_at_login_action.setChecked(autostart.supported() and autostart.is_on())
+
+    def _start_at_login_toggled(self, on: bool) -> None:
+        """File › Start at login: write or remove the autostart entry (Linux, XDG)."""
+        try:
+            if on:
+                path = autostart.turn_on(self.target, default_database())
+            else:
+                autostart.turn_off()
+        except (OSError, ValueError) as error:
+            log.warning("start at login could not be changed: %s", error)
+            tell(self, "Start at login", f"Start at login could not be changed:\n\n{error}", problem=True)
+            self._show_start_at_login()
+            return
+        if not on:
+            self.say("Backorder Desktop no longer starts at login.")
+            return
+        self.say(f"Backorder Desktop starts at login on {shown(self.target)} ({path}).")
+        if autostart.password_left_out(self.target):
+            tell(
+                self,
+                "Start at login",
+                f"Backorder Desktop starts at login on {shown(self.target)}.\n\nThe password is not"
+                f" written in {path}: put it in ~/.pgpass, where PostgreSQL looks for it.",
+            )

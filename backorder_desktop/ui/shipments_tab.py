@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -89,7 +89,16 @@ class ShipmentsTab(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Shipment, order or customer")
         self.search.setClearButtonEnabled(True)
+        # One run's shipments (a tray notification of the run was clicked), until cleared.
+        self.run_id: int | None = None
+        self.run_shown = named(QLabel(""), "Run shown")
+        self.run_shown.setStyleSheet("font-weight: bold;")
+        self.all_runs = button("Show all runs", "Show the shipments of every run again")
+        for widget in (self.run_shown, self.all_runs):
+            widget.setVisible(False)
         filters = QHBoxLayout()
+        filters.addWidget(self.run_shown)
+        filters.addWidget(self.all_runs)
         filters.addWidget(label_for("Status:", self.status))
         filters.addWidget(self.status)
         filters.addWidget(label_for("Created by:", self.created_by))
@@ -142,6 +151,7 @@ class ShipmentsTab(QWidget):
         self.since.dateChanged.connect(self.apply_filters)
         self.until.dateChanged.connect(self.apply_filters)
         self.search.textChanged.connect(self.apply_filters)
+        self.all_runs.clicked.connect(self.show_all_runs)
         self.view.selectionModel().selectionChanged.connect(self._show_detail)
         self.model.modelReset.connect(self._update_count)
         self.ship_button.clicked.connect(self.ship_selected)
@@ -163,10 +173,37 @@ class ShipmentsTab(QWidget):
             created_by=self.created_by.currentData(),
             since=self.since.date().toPython() if self.use_dates.isChecked() else None,  # type: ignore[arg-type]
             until=self.until.date().toPython() if self.use_dates.isChecked() else None,  # type: ignore[arg-type]
+            run_id=self.run_id,
         )
 
     def apply_filters(self) -> None:
         self.model.set_filters(self.filters())
+
+    def show_run(self, run_id: int) -> None:
+        """Show exactly the shipments run RUN_ID created: the other filters go back to showing
+        everything, so that none of that run's shipments is left out."""
+        for control in (self.status, self.created_by, self.use_dates, self.search):
+            with QSignalBlocker(control):
+                if isinstance(control, QComboBox):
+                    control.setCurrentIndex(0)
+                elif isinstance(control, QCheckBox):
+                    control.setChecked(False)
+                else:
+                    control.clear()
+        for edit in (self.since, self.until):
+            edit.setEnabled(False)
+        self.run_id = run_id
+        self.run_shown.setText(f"Run {run_id}")
+        for widget in (self.run_shown, self.all_runs):
+            widget.setVisible(True)
+        self.apply_filters()
+
+    def show_all_runs(self) -> None:
+        """Back to the shipments of every run (the run filter is cleared)."""
+        self.run_id = None
+        for widget in (self.run_shown, self.all_runs):
+            widget.setVisible(False)
+        self.apply_filters()
 
     def refresh(self) -> None:
         """Reload the rows shown, keeping the selection (after a run, a ship or a void)."""

@@ -107,3 +107,23 @@ def test_export_rows_are_the_same_text_on_both_databases(busy: str) -> None:
                     assert datetime.fromisoformat(value).isoformat() == value, (kind, column, value)
                 else:
                     assert type(value) in (str, int, type(None)), (kind, column, value)
+
+
+def test_the_shipments_of_one_run_are_those_it_created_and_no_other(store: str) -> None:
+    """The Shipments tab shows one run's shipments when a tray notification of it is clicked."""
+    catalogue("W", "G")
+    enable()
+    order("A1", ("W", 5), when=T0)
+    order("A2", ("G", 4), when=T0)
+    receive(W=5)
+    first = run(PRIMARY).record
+    receive(G=4)
+    second = run(PRIMARY).record
+    assert (first.shipments, second.shipments) == (1, 1)
+    listing = browse.ShipmentListing()
+    for record, number in ((first, "A1"), (second, "A2")):
+        rows = listing.page(Filters(run_id=record.id)).rows
+        assert [(row.order, row.created_by) for row in rows] == [(number, PRIMARY)]
+        assert listing.count(Filters(run_id=record.id)) == 1
+    assert listing.count(Filters(run_id=second.id + 1)) == 0, "a run that created nothing shows nothing"
+    assert listing.count(Filters()) == 2

@@ -24,7 +24,7 @@ import pytest
 from backorder_desktop.domain import allocation, clock, inventory, orders, preferences, processes, products
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.allocation import Progress, RunRecord, RunResult
-from backorder_desktop.scheduling.engine import PAUSED_REASON, SLOTS, Engine, Listener
+from backorder_desktop.scheduling.engine import PAUSED_BY_USER_REASON, PAUSED_REASON, SLOTS, Engine, Listener
 from backorder_desktop.store import database
 from backorder_desktop.store.database import query
 
@@ -583,6 +583,58 @@ def test_turning_backorder_management_on_resumes_the_schedule(world: World) -> N
     assert listener(engine).resumes == 1
     advance(world, engine, world.at(2026, 11, 24, 10, 30))
     assert run_rows() == [("primary", "schedule", "2026-11-24 10:30:00", "ok")]
+
+
+# --- paused by the person ("Pause schedules" in the tray and the Tools menu) ---------------------
+
+
+def test_a_slot_due_while_the_person_paused_the_schedules_is_passed_over_and_run_now_still_runs(
+    world: World,
+) -> None:
+    primary_on()
+    engine = world.engine()
+    tick(engine)
+    engine.pause_schedules(True)
+    assert PAUSED_BY_USER_REASON == "the schedules are paused in this program"
+    advance(world, engine, world.at(2026, 11, 24, 10, 30, 10))
+    assert run_rows() == [], "a slot due while paused did not run"
+    assert engine.next_runs()["primary"] == world.at(2026, 11, 24, 11, 0), "the slot after is planned"
+    manual = engine.run_now("primary")
+    assert manual is not None
+    manual.join(JOIN)
+    assert run_rows() == [("primary", "manual", "2026-11-24 10:30:10", "ok")]
+
+    # Resumed: the next slot runs, and the one passed over is not caught up.
+    engine.pause_schedules(False)
+    advance(world, engine, world.at(2026, 11, 24, 11, 0))
+    assert [row[:2] for row in run_rows()] == [("primary", "manual"), ("primary", "schedule")]
+    assert listener(engine).started == [("primary", "manual"), ("primary", "schedule")]
+    assert listener(engine).pauses == [], "the person's pause is the window's to show, not a paused event"
+
+
+def test_a_pause_by_the_person_holds_the_catch_up_and_a_restart_clears_it(world: World) -> None:
+    history(world, saved=world.at(2026, 11, 23, 9, 0), ran=world.at(2026, 11, 24, 8, 0))
+    world.clock.set(TUESDAY_1029)  # slots missed since 08:00: a catch-up is due
+    engine = world.engine()
+    engine.pause_schedules(True)
+    tick(engine)
+    assert len(run_rows()) == 1, "no catch-up while paused"
+    engine.stop(timeout=JOIN)
+
+    restarted = world.engine()  # the program started again: the pause was never saved
+    assert not restarted.paused_by_user
+    tick(restarted)
+    assert run_rows()[1:] == [("primary", "catch-up", "2026-11-24 10:29:30", "ok")]
+
+
+def test_is_on_while_the_engine_thread_runs_and_not_once_told_to_stop(world: World) -> None:
+    engine = world.engine(tick_seconds=0.05)
+    assert not engine.is_on(), "not started"
+    engine.start()
+    assert engine.is_on()
+    engine.stop(timeout=0)  # told to stop, not waited for
+    assert not engine.is_on()
+    engine.stop(timeout=JOIN)
 
 
 # --- daylight saving with the engine ----------------------------------------------------------------
