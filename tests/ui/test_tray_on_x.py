@@ -51,18 +51,21 @@ def x_display(tmp_path: Path) -> Iterator[str]:
     """A fresh Xvfb on a free display number, stopped at the end."""
     needs("Xvfb", "xvfb")
     needs("xdotool", "xdotool")
-    number = 90
-    while Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
-        number += 1
-    display = f":{number}"
+    # Xvfb takes the first free display number itself and writes it to the pipe (-displayfd),
+    # so tests on several workers never race for one.
+    read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "xvfb.log").open("w"),
+        pass_fds=(write_end,),
     )
+    os.close(write_end)
     try:
-        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None, "Xvfb")
-        assert server.poll() is None, (tmp_path / "xvfb.log").read_text()
+        with os.fdopen(read_end, "rb") as told:
+            number = told.readline().decode().strip()
+        assert number.isdigit() and server.poll() is None, (tmp_path / "xvfb.log").read_text()
+        display = f":{number}"
         cannot = platform_check.problem({"DISPLAY": display})
         if cannot:
             pytest.skip(f"the tray on X: {cannot}")
