@@ -20,9 +20,8 @@ pytestmark = pytest.mark.long  # real programs and their waits: handed out first
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
-    result = subprocess.run(
+def small_benchmark(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             sys.executable,
             str(ROOT / "bench" / "run.py"),
@@ -37,6 +36,38 @@ def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> Non
         text=True,
         timeout=600,
     )
+
+
+def out_of_bounds(rows: dict[str, float], growth: list[tuple[int, float]]) -> list[str]:
+    """What the figures (each scenario's fastest time, the growth's sizes and times) break."""
+    broken = []
+    primary, floor = rows["primary run"], rows["floor: sqlite3 executemany"]
+    if primary > 3 * floor:
+        broken.append(f"the run took {primary / floor:.2f}× its floor")
+    if rows["run with nothing new"] > 0.050:
+        broken.append(f"a run with nothing new took {rows['run with nothing new'] * 1000:.0f} ms")
+    exponent = fitted_exponent([size for size, _ in growth], [seconds for _, seconds in growth])
+    if exponent > 1.2:
+        broken.append(f"a run's time grows as lines^{exponent:.2f}")
+    return broken
+
+
+def fastest(figures: dict, before: dict | None = None) -> tuple[dict[str, float], list[tuple[int, float]]]:
+    """Each scenario's fastest time in FIGURES (and in BEFORE, an earlier invocation's)."""
+    rows: dict[str, float] = {}
+    growth: dict[int, float] = {}
+    for results in [figures["results"], *([before["results"]] if before else [])]:
+        for row in results:
+            if row["scenario"] == "primary run (growth)":
+                growth[row["size"]] = min(growth.get(row["size"], row["min_s"]), row["min_s"])
+            elif "min_s" in row:
+                rows[row["scenario"]] = min(rows.get(row["scenario"], row["min_s"]), row["min_s"])
+    return rows, sorted(growth.items())
+
+
+def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = small_benchmark(out)
     assert result.returncode == 0, result.stderr
     figures = json.loads(out.read_text())
     scenarios = {row["scenario"] for row in figures["results"]}
@@ -57,11 +88,12 @@ def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> Non
     assert figures["commit"] == (head.stdout.strip() if head.returncode == 0 else None)
     assert isinstance(figures["dirty"], bool) or figures["commit"] is None
 
-    rows = {row["scenario"]: row for row in figures["results"] if "min_s" in row}
-    floor = rows["floor: sqlite3 executemany"]["min_s"]
-    assert primary["min_s"] <= 3 * floor, f"the run took {primary['min_s'] / floor:.2f}× its floor"
-    idle = rows["run with nothing new"]["min_s"]
-    assert idle <= 0.050, f"a run with nothing new took {idle * 1000:.0f} ms"
-    growth = [row for row in figures["results"] if row["scenario"] == "primary run (growth)"]
-    exponent = fitted_exponent([row["size"] for row in growth], [row["min_s"] for row in growth])
-    assert exponent <= 1.2, f"a run's time grows as lines^{exponent:.2f}"
+    # The suite runs on several workers, and a busy machine slows the short figures most: a
+    # figure out of bounds is measured once more, and each scenario keeps its fastest time of
+    # both. A real regression is out of bounds in both.
+    rows, growth = fastest(figures)
+    if out_of_bounds(rows, growth):
+        again = tmp_path / "again.json"
+        assert small_benchmark(again).returncode == 0
+        rows, growth = fastest(json.loads(again.read_text()), before=figures)
+    assert out_of_bounds(rows, growth) == []

@@ -187,7 +187,7 @@ def campaign(target: str, tmp_path: Path, rounds: int, seed: int, label: str) ->
 
 
 def test_concurrency_everyday(target: str, tmp_path: Path) -> None:
-    campaign(target, tmp_path, rounds=3, seed=1, label="everyday")
+    campaign(target, tmp_path, rounds=2, seed=1, label="everyday")
 
 
 @needs_full
