@@ -211,8 +211,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 # --- order: the tests that mostly wait on real processes (schedules on a fast clock, kills,
 # a wheel installed) are marked `long` and handed out first, so that on several workers they
-# overlap the short ones instead of trailing after them ---
+# overlap the short ones instead of trailing after them; the timing checks, marked `quiet`, go
+# last, when the other workers are finishing and the machine is nearly theirs ---
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    def turn(item: pytest.Item) -> int:
+        return 0 if item.get_closest_marker("long") else 2 if item.get_closest_marker("quiet") else 1
+
+    items.sort(key=turn)

@@ -15,12 +15,12 @@ import pytest
 
 from bench.run import fitted_exponent
 
-pytestmark = pytest.mark.long  # real programs and their waits: handed out first (tests/conftest.py)
+pytestmark = pytest.mark.quiet  # a timing check: handed out last, on a quieter machine (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def small_benchmark(out: Path) -> subprocess.CompletedProcess[str]:
+def small_benchmark(out: Path, repeat: int = 2) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -88,12 +88,12 @@ def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> Non
     assert figures["commit"] == (head.stdout.strip() if head.returncode == 0 else None)
     assert isinstance(figures["dirty"], bool) or figures["commit"] is None
 
-    # The suite runs on several workers, and a busy machine slows the short figures most: a
-    # figure out of bounds is measured once more, and each scenario keeps its fastest time of
-    # both. A real regression is out of bounds in both.
+    # The suite runs on several workers (this test last, as they finish), and a busy machine
+    # slows the short figures most: a figure out of bounds is measured once more, with more
+    # repeats, and each scenario keeps its fastest time of all. A real regression stays out.
     rows, growth = fastest(figures)
     if out_of_bounds(rows, growth):
         again = tmp_path / "again.json"
-        assert small_benchmark(again).returncode == 0
+        assert small_benchmark(again, repeat=4).returncode == 0
         rows, growth = fastest(json.loads(again.read_text()), before=figures)
     assert out_of_bounds(rows, growth) == []
