@@ -28,7 +28,7 @@ def small_benchmark(out: Path, repeat: int = 2) -> subprocess.CompletedProcess[s
             "--scale",
             "small",
             "--repeat",
-            "2",
+            str(repeat),
             "--out",
             str(out),
         ],
