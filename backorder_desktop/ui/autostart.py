@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from backorder_desktop.store.database import is_postgres
 from backorder_desktop.store.urls import without_password
 
 FILE_NAME = "backorder-desktop.desktop"
@@ -64,7 +65,10 @@ def command(target: str, default: str) -> list[str]:
     DEFAULT database (a URL's password left out)."""
     args = program()
     if target != default:
-        args += ["--db", without_password(target)]
+        # A file named relative to where the program was started would be looked for, at
+        # login, relative to the home folder: the entry names it absolutely.
+        where = target if is_postgres(target) else str(Path(target).expanduser().resolve())
+        args += ["--db", without_password(where)]
     return args
 
 

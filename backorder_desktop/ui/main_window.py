@@ -61,6 +61,7 @@ FRAME_ROOM = QSize(0, 40)  # a title bar that the window manager adds above the 
 DATABASE_FILES = "SQLite database (*.sqlite3 *.db);;All (*)"
 # The window's settings of this workstation (window.ini), not of the database.
 KEEP_RUNNING = "tray/keep_running"  # closing the window hides it in the tray (default: yes)
+WAIT_LOOK_MS = 100  # quitting, waiting for the runs: how often to look whether they are done
 TOLD_STILL_RUNNING = "tray/told_still_running"  # the one-time "still running" message was shown
 PAUSED_BY_YOU = "Scheduler: paused by you"
 
@@ -340,11 +341,16 @@ class MainWindow(QMainWindow):
         self.say("Order Entry preferences saved.")
 
     def run_now(self, process: str) -> None:
+        if self._switching:
+            self.say("Still opening another database; run it again in a moment.")
+            return
         if self.engine.run_now(process) is None:
             self.say(f"The {processes.SHORT_NAMES[process]} process is already running.")
 
     def _run_started(self, process: str, trigger: str) -> None:
         self._running.add(process)
+        if self._waiting is not None:  # quitting waits for a run that had to wait its turn
+            self._waiting.setLabelText(f"Waiting for {process_title(process)} to finish…")
         self.show_next_runs()
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
@@ -377,8 +383,17 @@ class MainWindow(QMainWindow):
             self.tray.notify(found)
         self.show_next_runs()
         self.refresh_now()  # what the run wrote, read off the window's thread
-        if self._waiting is not None and not self._running:
-            self._quit_after_the_run()
+        self._quit_once_no_run_is_left()
+
+    def _quit_once_no_run_is_left(self) -> None:
+        """While quitting waits: quit once no run is in progress or waiting its turn (a run's
+        thread ends just after it reports, so a short timer looks again until it has)."""
+        if self._waiting is None:
+            return
+        if self._running or self.engine.running():
+            QTimer.singleShot(WAIT_LOOK_MS, self._quit_once_no_run_is_left)
+            return
+        self._quit_after_the_run()
 
     def _schedules_changed(self, _next_runs: dict[str, datetime | None]) -> None:
         """The scheduler read the schedules again (the next runs shown are the window's own)."""
@@ -536,6 +551,7 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         for part in (self.tabs, self.menuBar()):
             part.setEnabled(False)
+        self.tray.set_busy(True)  # its Run now and Pause would go to the engine being stopped
         self.say(f"Opening {shown(target)}… (waiting for a run in progress, if any)")
 
         def switch() -> None:
@@ -551,8 +567,11 @@ class MainWindow(QMainWindow):
             self._switching = False
             for part in (self.tabs, self.menuBar()):
                 part.setEnabled(True)
+            self.tray.set_busy(False)
             if error is None:
                 self.target = target
+                self.shipments.show_all_runs()  # a run's number means nothing in another database
+                self.tray.shown = None
                 self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
                 self._update_tooltip()
                 self._show_start_at_login()
@@ -714,7 +733,7 @@ class MainWindow(QMainWindow):
                 self._ask_before_closing()
                 return
             self._quitting = True
-        if self._running:
+        if self._running or self.engine.running():  # a run in progress, or one waiting its turn
             event.ignore()
             self._wait_for_the_run()
             return
@@ -770,6 +789,7 @@ class MainWindow(QMainWindow):
             self._waiting.show()
             return
         names = " and ".join(process_title(p) for p in processes.PROCESSES if p in self._running)
+        names = names or "the run in progress"
         dialog = QProgressDialog(f"Waiting for {names} to finish…", "Cancel", 0, 0, self)
         dialog.setWindowTitle("Quit Backorder Desktop")
         dialog.setAccessibleName("Waiting for the run")
@@ -781,6 +801,7 @@ class MainWindow(QMainWindow):
         self._waiting = dialog
         self.engine.pause_schedules(True)
         dialog.show()
+        self._quit_once_no_run_is_left()
         self.say(f"Quitting once {names} has finished…")
 
     def _quit_cancelled(self, dialog: QProgressDialog) -> None:

@@ -124,6 +124,11 @@ class Tray(QObject):
         self.icon.messageClicked.connect(self._message_clicked)
         self.shown: Notice | None = None  # the notification on screen, if any
 
+    def set_busy(self, busy: bool) -> None:
+        """While another database opens: Run now and Pause wait (Open and Quit still work)."""
+        for action in (*self.run_actions.values(), self.pause_action):
+            action.setEnabled(not busy)
+
     def _action(self, text: str, slot: object) -> QAction:
         action = QAction(text, self.menu)
         action.triggered.connect(slot)

@@ -489,6 +489,33 @@ def test_cancel_while_waiting_for_the_run_cancels_the_quit(qtbot, tray_app, monk
     assert not engine.paused_by_user, "the schedules were held only while waiting to quit"
 
 
+def test_quitting_waits_too_for_a_run_that_waits_its_turn(qtbot, tray_app, monkeypatch: pytest.MonkeyPatch):
+    # Run Secondary now while the Primary runs: it waits for the Primary's turn to end. Quit
+    # waits for both, and the program ends only once the Secondary has finished too.
+    window, engine, bridge, _shown = tray_app
+    engine.start()
+    started: list[str] = []
+    bridge.run_started.connect(lambda process, _trigger: started.append(process))
+    finished: list[RunRecord] = []
+    bridge.run_finished.connect(finished.append)
+    running_when_closed: list[bool] = []
+    window.closed.connect(lambda: running_when_closed.append(engine.running()))
+    monkeypatch.setenv(allocation.TEST_PAUSE, "2")
+    with qtbot.waitSignal(bridge.run_started, timeout=RUN_TIMEOUT_MS):
+        window.run_now(processes.PRIMARY)
+    window.run_now(processes.SECONDARY)  # its turn comes after the Primary's
+    window.quit_program()
+    (dialog,) = waiting_dialogs()
+    assert dialog.labelText() == "Waiting for 7792 Primary to finish…"
+    qtbot.waitUntil(lambda: "8050 Secondary" in dialog.labelText(), timeout=RUN_TIMEOUT_MS)
+    assert window.isVisible(), "still waiting: the Secondary runs now"
+    with qtbot.waitSignal(window.closed, timeout=RUN_TIMEOUT_MS):
+        pass
+    assert started == ["primary", "secondary"]
+    assert [(r.process, r.outcome) for r in finished] == [("primary", "ok"), ("secondary", "ok")]
+    assert running_when_closed == [False], "no run left behind when the program ends"
+
+
 # --- start at login -----------------------------------------------------------------------------
 
 
@@ -544,3 +571,37 @@ def test_the_autostart_entry_quotes_its_command_and_never_holds_a_password(tmp_p
     autostart.turn_off(environ)
     assert not path.exists()
     autostart.turn_off(environ)  # already off: nothing to do
+
+
+# --- opening another database -------------------------------------------------------------------
+
+
+def test_another_database_opened_shows_every_run_and_the_tray_waits_while_it_opens(
+    qtbot, tray_app, tmp_path: Path
+):
+    window, _engine, bridge, shown = tray_app
+    window.close()
+    run_from_the_tray(qtbot, window, bridge, processes.PRIMARY)
+    shown.click()
+    settle()
+    assert window.shipments.run_shown.text() == "Run 1" and window.shipments.run_id == 1
+
+    window.switch_database(str(tmp_path / "other.sqlite3"), create=True)
+    run_actions = [*window.tray.run_actions.values(), window.tray.pause_action]
+    assert not any(action.isEnabled() for action in run_actions), "no Run now into the engine being stopped"
+    window.run_now(processes.SECONDARY)
+    assert window.statusBar().currentMessage() == "Still opening another database; run it again in a moment."
+    qtbot.waitUntil(lambda: not window._switching, timeout=30_000)
+    settle()
+    assert all(action.isEnabled() for action in run_actions)
+    assert window.shipments.run_id is None and not window.shipments.run_shown.isVisible()
+    assert window.tray.shown is None, "an old notification's run is of the other database"
+
+
+def test_the_autostart_entry_names_a_relative_database_file_absolutely(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At login the program starts in the home folder, not where the person started it.
+    monkeypatch.chdir(tmp_path)
+    args = autostart.command("shop.sqlite3", "/home/x/backorders.sqlite3")
+    assert args[-2:] == ["--db", str(tmp_path.resolve() / "shop.sqlite3")]
