@@ -574,9 +574,11 @@ class MainWindow(QMainWindow):
                 self.tray.shown = None
                 self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
                 self._update_tooltip()
-                self._show_start_at_login()
                 self._load_seen()
                 self.say(f"Opened {shown(target)}.")
+                if self.start_at_login_action.isChecked():  # the program starts on what was opened last
+                    self._start_at_login_toggled(True)
+                self._show_start_at_login()
             elif not isinstance(error, NoDatabase) or create:
                 self.show_error(error, report)
             self.engine = make_engine(self.target, self.bridge, tz=engine.tz)

@@ -605,3 +605,18 @@ def test_the_autostart_entry_names_a_relative_database_file_absolutely(
     monkeypatch.chdir(tmp_path)
     args = autostart.command("shop.sqlite3", "/home/x/backorders.sqlite3")
     assert args[-2:] == ["--db", str(tmp_path.resolve() / "shop.sqlite3")]
+
+
+def test_start_at_login_follows_the_database_opened_last(
+    qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    window.start_at_login_action.trigger()
+    other = tmp_path / "other.sqlite3"
+    window.switch_database(str(other), create=True)
+    qtbot.waitUntil(lambda: not window._switching, timeout=30_000)
+    entry = config / "autostart" / "backorder-desktop.desktop"
+    assert f" --db {other}\n" in entry.read_text(encoding="utf-8")
+    assert window.start_at_login_action.isChecked()
+    assert window.statusBar().currentMessage() == f"Backorder Desktop starts at login on {other} ({entry})."
