@@ -40,6 +40,8 @@ from backorder_desktop.ui.workers import in_background
 
 STATUS_CHOICES = (("All", None), ("Pending", "pending"), ("Shipped", "shipped"), ("Void", "void"))
 # How the fields read that do not read as plain cells.
+SHIP_TIP = "Mark the selected pending shipments shipped"
+VOID_TIP = "Void the selected pending shipments (units go back on backorder)"
 SHOWN = {"created_by": creator_name, "status": lambda status: str(status).capitalize()}
 WIDTHS = {
     "number": 90,
@@ -110,8 +112,8 @@ class ShipmentsTab(QWidget):
         filters.addWidget(label_for("Search:", self.search))
         filters.addWidget(self.search, 1)
 
-        self.ship_button = button("Mark &shipped", "Mark the selected pending shipments shipped")
-        self.void_button = button("&Void", "Void the selected pending shipments (units go back on backorder)")
+        self.ship_button = button("Mark &shipped", SHIP_TIP)
+        self.void_button = button("&Void", VOID_TIP)
         self.export_button = button("&Export CSV…", "Export the shipments in the SPEC's CSV format")
         self.slip_button = button(
             "&Print packing slip…", "Write packing slips of the selected shipments to PDF"
@@ -153,6 +155,7 @@ class ShipmentsTab(QWidget):
         self.search.textChanged.connect(self.apply_filters)
         self.all_runs.clicked.connect(self.show_all_runs)
         self.view.selectionModel().selectionChanged.connect(self._show_detail)
+        self._enable_actions()
         self.model.modelReset.connect(self._update_count)
         self.ship_button.clicked.connect(self.ship_selected)
         self.void_button.clicked.connect(self.void_selected)
@@ -178,6 +181,7 @@ class ShipmentsTab(QWidget):
 
     def apply_filters(self) -> None:
         self.model.set_filters(self.filters())
+        self._enable_actions()
 
     def show_run(self, run_id: int) -> None:
         """Show exactly the shipments run RUN_ID created: the other filters go back to showing
@@ -222,7 +226,8 @@ class ShipmentsTab(QWidget):
     def reload(self) -> None:
         """Read the rows shown again off the window's thread (a change made elsewhere), keeping the
         selection and the rows in view."""
-        reload_in_place(self.view, lambda changed: self._show_detail() if changed else None)
+        # Another program may have shipped or voided a selected shipment: the actions follow.
+        reload_in_place(self.view, lambda changed: self._show_detail() if changed else self._enable_actions())
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.model.total:,} shipments shown")
@@ -230,7 +235,26 @@ class ShipmentsTab(QWidget):
     def selected_ids(self) -> list[int]:
         return [self.model.row_id(i.row()) for i in self.view.selectionModel().selectedRows()]
 
+    def _enable_actions(self) -> None:
+        """Mark shipped and Void apply to pending shipments only: each is enabled when every
+        selected row is pending, and its tooltip says why not."""
+        rows = [self.model.row(i.row()) for i in self.view.selectionModel().selectedRows()]
+        done = next((row for row in rows if row is not None and row.status != "pending"), None)
+        if not rows:
+            why = "Select pending shipments first."
+        elif done is not None:
+            why = f"{done.number} is {done.status}: only pending shipments can be {{}}."
+        else:
+            why = ""
+        for action_button, what, tip in (
+            (self.ship_button, "marked shipped", SHIP_TIP),
+            (self.void_button, "voided", VOID_TIP),
+        ):
+            action_button.setEnabled(not why)
+            action_button.setToolTip(why.format(what) if why else tip)
+
     def _show_detail(self, *_args: Any) -> None:
+        self._enable_actions()
         ids = self.selected_ids()
         self.lines.setRowCount(0)
         if len(ids) != 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from backorder_desktop.domain import allocation, products
 from backorder_desktop.domain.browse import shipment_lines
@@ -168,3 +168,36 @@ def test_shipments_model_passes_qtmodeltester(qtmodeltester, demo_app):
     ):
         assert model.rowCount() > 0
         qtmodeltester.check(model)
+
+
+def test_mark_shipped_and_void_are_offered_only_for_pending_shipments(qtbot, demo_app, confirmed):
+    window, _engine, _bridge = demo_app
+    record = allocation.run_process("primary", "manual").record
+    assert record.outcome == "ok" and record.shipments > 2
+    click_tab(qtbot, window, 2)
+    tab = window.shipments
+    tab.created_by.setCurrentIndex(tab.created_by.findText(PRIMARY_NAME))
+    settle()
+    buttons = (tab.ship_button, tab.void_button)
+    assert not any(b.isEnabled() for b in buttons), "nothing selected"
+    assert tab.ship_button.toolTip() == "Select pending shipments first."
+
+    click_row(qtbot, tab.view, 0)
+    assert all(b.isEnabled() for b in buttons), "a pending shipment"
+    click(qtbot, tab.ship_button)
+    settle()
+    assert confirmed == ["Mark shipped"]
+    (shipped,) = tab.selected_ids()
+    number = tab.model.row(tab.model.row_of(shipped)).number
+    assert not any(b.isEnabled() for b in buttons), "the shipped row stays selected"
+    assert tab.ship_button.toolTip() == f"{number} is shipped: only pending shipments can be marked shipped."
+    assert tab.void_button.toolTip() == f"{number} is shipped: only pending shipments can be voided."
+
+    # A pending row as well as the shipped one: still not, since it would not apply to all.
+    also = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    tab.view.selectionModel().select(tab.model.index(1, 0), also)
+    assert len(tab.selected_ids()) == 2 and not tab.ship_button.isEnabled()
+    click_row(qtbot, tab.view, 1)  # the pending one alone
+    assert all(b.isEnabled() for b in buttons)
+    assert tab.void_button.toolTip() == shipments_tab.VOID_TIP
+    assert confirmed == ["Mark shipped"], "no question was asked of a shipment it could not apply to"
