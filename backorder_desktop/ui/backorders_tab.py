@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainT
 
 from backorder_desktop.domain import allocation, processes
 from backorder_desktop.domain.browse import BackorderListing, BackorderRow, Filters
+from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
@@ -84,7 +85,7 @@ class BackordersTab(QWidget):
         reload_in_place(self.view)
 
     def _update_count(self) -> None:
-        self.count.setText(f"{self.model.total:,} waiting lines shown")
+        self.count.setText(counted(self.model.total, "waiting line shown", "waiting lines shown"))
 
     def explain_selected(self) -> None:
         rows = self.view.selectionModel().selectedRows()

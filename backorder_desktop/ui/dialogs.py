@@ -24,6 +24,7 @@ from backorder_desktop.domain import inventory
 from backorder_desktop.domain.errors import SHOWN_PROBLEMS, BadInput, Problem, more_problems
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
 from backorder_desktop.ui.errors import plain_message
+from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.widgets import INVALID, label_for, named
 from backorder_desktop.ui.workers import in_background
 
@@ -219,7 +220,9 @@ class ProblemsDialog(QDialog):
         layout = QVBoxLayout(self)
         shown = problems[:SHOWN_PROBLEMS]
         more += len(problems) - len(shown)
-        label = QLabel(f"<b>Nothing was imported.</b> {len(shown) + more:,} problem(s) to fix first:")
+        label = QLabel(
+            f"<b>Nothing was imported.</b> {counted(len(shown) + more, 'problem', 'problems')} to fix first:"
+        )
         layout.addWidget(label)
         if more:
             shown = [*shown, more_problems(more, source)]

@@ -21,3 +21,8 @@ def cell(value: Any) -> str:
 
 def when(value: datetime | None, empty: str = "—") -> str:
     return f"{value:%a %Y-%m-%d %H:%M}" if value else empty
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """COUNT with its noun, singular or plural: "1 unit", "140 units", "1,200 units"."""
+    return f"{count:,} {one if count == 1 else many}"

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayo
 
 from backorder_desktop.domain.browse import Filters, StockListing, StockRow
 from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog, _Form
+from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, label_for, named, table_view
 
@@ -84,4 +85,4 @@ class InventoryTab(QWidget):
         reload_in_place(self.view)
 
     def _update_count(self) -> None:
-        self.count.setText(f"{self.model.total:,} products shown")
+        self.count.setText(counted(self.model.total, "product shown", "products shown"))

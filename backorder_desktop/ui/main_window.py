@@ -39,7 +39,7 @@ from backorder_desktop.ui import autostart
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.dialogs import ProblemsDialog
 from backorder_desktop.ui.errors import ErrorReporter, describe
-from backorder_desktop.ui.format import when
+from backorder_desktop.ui.format import counted, when
 from backorder_desktop.ui.inventory_tab import InventoryTab
 from backorder_desktop.ui.order_entry_tab import OrderEntryTab
 from backorder_desktop.ui.run_log_tab import RunLogTab
@@ -376,7 +376,8 @@ class MainWindow(QMainWindow):
         elif record.outcome == slots.TAKEN:  # nothing recorded here: another program ran the slot
             self.say(f"{name}: {slots.TAKEN_REASON}.")
         else:
-            self.say(f"{name}: {record.shipments:,} shipments, {record.units:,} units allocated.")
+            made = counted(record.shipments, "shipment", "shipments")
+            self.say(f"{name}: {made}, {counted(record.units, 'unit', 'units')} allocated.")
         found = notice(record)
         if found is not None and self.tray.is_there():
             log.info("tray notification: %s", found.text)
@@ -624,7 +625,9 @@ class MainWindow(QMainWindow):
             lines += [f"Violation: {v}" for v in report.violations[:30]]
             lines += [f"Warning: {w}" for w in report.warnings[:30]]
             verdict = (
-                "Every invariant holds." if report.ok else f"{len(report.violations)} violation(s) found."
+                "Every invariant holds."
+                if report.ok
+                else f"{counted(len(report.violations), 'violation', 'violations')} found."
             )
             tell(self, "Check database", verdict + "\n\n" + "\n".join(lines), problem=not report.ok)
             self.say(verdict)

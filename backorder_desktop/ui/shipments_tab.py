@@ -32,7 +32,7 @@ from backorder_desktop.domain.browse import (
 )
 from backorder_desktop.domain.processes import CREATORS, creator_name
 from backorder_desktop.files import exports
-from backorder_desktop.ui.format import cell
+from backorder_desktop.ui.format import cell, counted
 from backorder_desktop.ui.packing_slip import write_packing_slips
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, confirm, label_for, named, table_view
@@ -230,7 +230,7 @@ class ShipmentsTab(QWidget):
         reload_in_place(self.view, lambda changed: self._show_detail() if changed else self._enable_actions())
 
     def _update_count(self) -> None:
-        self.count.setText(f"{self.model.total:,} shipments shown")
+        self.count.setText(counted(self.model.total, "shipment shown", "shipments shown"))
 
     def selected_ids(self) -> list[int]:
         return [self.model.row_id(i.row()) for i in self.view.selectionModel().selectedRows()]
@@ -281,9 +281,10 @@ class ShipmentsTab(QWidget):
             self.message.emit("Select the shipments to mark shipped.")
             return
         numbers = ", ".join(shipments.shipment_number(i) for i in ids[:5]) + ("…" if len(ids) > 5 else "")
-        if not confirm(self, "Mark shipped", f"Mark {len(ids)} shipment(s) shipped?\n{numbers}"):
+        these = counted(len(ids), "shipment", "shipments")
+        if not confirm(self, "Mark shipped", f"Mark {these} shipped?\n{numbers}"):
             return
-        self._act(lambda: shipments.ship(ids), f"Marked {len(ids)} shipment(s) shipped")
+        self._act(lambda: shipments.ship(ids), f"Marked {these} shipped")
 
     def void_selected(self) -> None:
         ids = self.selected_ids()
@@ -291,13 +292,10 @@ class ShipmentsTab(QWidget):
             self.message.emit("Select the shipments to void.")
             return
         numbers = ", ".join(shipments.shipment_number(i) for i in ids[:5]) + ("…" if len(ids) > 5 else "")
-        if not confirm(
-            self,
-            "Void shipments",
-            f"Void {len(ids)} shipment(s)? Their units go back on backorder.\n{numbers}",
-        ):
+        these = counted(len(ids), "shipment", "shipments")
+        if not confirm(self, "Void shipments", f"Void {these}? Their units go back on backorder.\n{numbers}"):
             return
-        self._act(lambda: shipments.void(ids), f"Voided {len(ids)} shipment(s)")
+        self._act(lambda: shipments.void(ids), f"Voided {these}")
 
     def _act(self, work: Any, summary: str) -> None:
         def done(units: int) -> None:
@@ -332,7 +330,7 @@ class ShipmentsTab(QWidget):
         if not name:
             return
         pages = write_packing_slips(ids, Path(name))
-        self.message.emit(f"Wrote {pages} packing slip(s) to {name}.")
+        self.message.emit(f"Wrote {counted(pages, 'packing slip', 'packing slips')} to {name}.")
 
     # -- new shipments ----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from backorder_desktop.domain import processes, slots
 from backorder_desktop.domain.allocation import RunRecord
+from backorder_desktop.ui.format import counted
 
 TITLE = "Backorder Desktop"
 STILL_RUNNING = (
@@ -32,11 +33,6 @@ def process_title(process: str) -> str:
     code = processes.CODE_OF.get(process)
     name = processes.SHORT_NAMES.get(process, process)
     return f"{code} {name}" if code else name
-
-
-def counted(count: int, one: str, many: str) -> str:
-    """COUNT with its noun: "1 unit", "140 units", "1,200 units"."""
-    return f"{count:,} {one if count == 1 else many}"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,6 @@ def test_import_with_250_bad_rows_shows_100_and_the_count(qtbot, demo_app, tmp_p
     assert lines[0] == "many.csv:2: sku: unknown SKU 'NO-SUCH-0'"
     assert lines[99].startswith("many.csv:101: sku: ")
     assert lines[100] == "… and 150 more problems in many.csv"
-    assert any("250 problem(s)" in label.text() for label in dialog.findChildren(QLabel))
+    assert any("250 problems to fix first" in label.text() for label in dialog.findChildren(QLabel))
     assert query("SELECT COUNT(*) FROM orders WHERE number LIKE 'M-%'")[0][0] == 0
     dialog.close()

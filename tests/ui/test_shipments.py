@@ -117,7 +117,7 @@ def test_staff_see_primary_shipments_filter_them_ship_one_void_another_and_stock
     statuses = Counter(shown(tab, 7))
     assert statuses == Counter({"Pending": record.shipments - 2, "Shipped": 1, "Void": 1})
     assert set(shown(tab, 4)) == {PRIMARY_NAME}
-    assert "Voided 1 shipment(s)" in window.statusBar().currentMessage()
+    assert "Voided 1 shipment: " in window.statusBar().currentMessage()
 
 
 def test_shipments_table_refreshes_after_a_run_keeping_selection(qtbot, demo_app):
@@ -201,3 +201,9 @@ def test_mark_shipped_and_void_are_offered_only_for_pending_shipments(qtbot, dem
     assert all(b.isEnabled() for b in buttons)
     assert tab.void_button.toolTip() == shipments_tab.VOID_TIP
     assert confirmed == ["Mark shipped"], "no question was asked of a shipment it could not apply to"
+
+    # One of a kind reads in the singular.
+    assert window.statusBar().currentMessage().startswith("Marked 1 shipment shipped: ")
+    tab.status.setCurrentIndex(tab.status.findText("Shipped"))
+    settle()
+    assert tab.count.text() == "1 shipment shown"

@@ -29,8 +29,9 @@ from backorder_desktop.domain import allocation, clock, inventory, planning, pro
 from backorder_desktop.domain.allocation import Progress, RunRecord
 from backorder_desktop.store import database
 from backorder_desktop.ui import autostart, main_window
+from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.main_window import MainWindow
-from backorder_desktop.ui.tray import STILL_RUNNING, TITLE, Notice, counted, notice
+from backorder_desktop.ui.tray import STILL_RUNNING, TITLE, Notice, notice
 from tests.ui.conftest import Built
 from tests.ui.helpers import click, settle
 
