@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from backorder_desktop import __version__
-from backorder_desktop.domain import allocation, clock, planning, preferences, processes, shipments
+from backorder_desktop.domain import allocation, clock, planning, preferences, processes, shipments, team
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput, Refused, printable
 from backorder_desktop.files import exports, imports
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --dry-run: say why each waiting line was filled, partly filled or skipped",
     )
-    sub = command("export", "export shipments, backorders, stock or runs")
+    sub = command("export", "export shipments, backorders, stock, runs or the activity log")
     sub.add_argument("kind", choices=exports.KINDS)
     sub.add_argument("--format", choices=("csv", "json"), default="csv")
     sub.add_argument("-o", "--output", metavar="FILE", type=Path)
@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     switch.add_argument("--enable", action="store_true", help="enable back order management")
     switch.add_argument("--disable", action="store_true", help="disable back order management")
     sub.add_argument("--order-by", choices=preferences.ALLOCATION_ORDERS)
+    sub = command(
+        "grant",
+        "PostgreSQL only, by an administrator: make a login role an administrator or a staff member"
+        " of this database ('none': neither)",
+    )
+    sub.add_argument("role", help="an existing login role of the server")
+    sub.add_argument("level", choices=team.LEVELS)
     command("check", "recompute stock from the ledger and check every invariant")
     command(
         "scheduler",
@@ -265,6 +272,16 @@ def cmd_prefs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
+def cmd_grant(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    before = team.change_level(args.role, args.level)
+    said = {"admin": "an administrator", "staff": "a staff member", "none": "neither"}
+    if before == args.level:
+        print(f"{args.role} is already {said[args.level]} of this database; nothing changed", file=out)
+    else:
+        print(f"{args.role} is now {said[args.level]} of this database (was {said[before]})", file=out)
+    return OK
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from backorder_desktop.domain.check import check
 
@@ -355,6 +372,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "run": cmd_run,
     "export": cmd_export,
     "prefs": cmd_prefs,
+    "grant": cmd_grant,
     "check": cmd_check,
     "schedules": cmd_schedules,
     "scheduler": cmd_scheduler,

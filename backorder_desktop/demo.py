@@ -66,7 +66,8 @@ def _load(today: date) -> str:
     shift = _shift(history, today)
 
     products.save_products(
-        [products.ProductInput(sku(p["ProductID"]), p["ProductName"], False, "northwind") for p in catalogue]
+        [products.ProductInput(sku(p["ProductID"]), p["ProductName"], False, "northwind") for p in catalogue],
+        source="demo: products.csv",
     )
     shipped_demand: dict[str, int] = defaultdict(int)
     for order in history:
@@ -82,7 +83,7 @@ def _load(today: date) -> str:
         for p in catalogue
     ]
     first_day = datetime.combine(date.fromisoformat(history[0]["OrderDate"]) + shift, time(7))
-    inventory.adjust([a for a in opening if a.qty > 0], at=first_day)
+    inventory.adjust([a for a in opening if a.qty > 0], at=first_day, source="demo: opening balances")
 
     entered = [
         orders.OrderInput(
@@ -101,7 +102,7 @@ def _load(today: date) -> str:
         )
         for o in history
     ]
-    result = orders.enter_orders(entered, at=first_day)
+    result = orders.enter_orders(entered, at=first_day, source="demo: orders.csv")
 
     week_ago = datetime.combine(today - timedelta(days=7), time(0))
     shipped_numbers = {
@@ -120,11 +121,14 @@ def _load(today: date) -> str:
     if to_ship:
         shipments.ship(to_ship, at=week_ago)
 
-    for p in catalogue:
-        if p["Discontinued"] == "1":
-            products.save_products(
-                [products.ProductInput(sku(p["ProductID"]), p["ProductName"], True, "northwind")]
-            )
+    products.save_products(
+        [
+            products.ProductInput(sku(p["ProductID"]), p["ProductName"], True, "northwind")
+            for p in catalogue
+            if p["Discontinued"] == "1"
+        ],
+        source="demo: discontinued products",
+    )
     receipts = _open_purchase_orders(catalogue, today)
     inventory.receive(receipts, at=datetime.combine(today, time(6, 30)))
     preferences.save(backorders_enabled=True)

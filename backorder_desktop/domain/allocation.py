@@ -15,16 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backorder_desktop.domain import clock, ledger, preferences, shipments, slots
+from backorder_desktop.domain import activity, clock, ledger, preferences, shipments, slots
 from backorder_desktop.domain.processes import PRIMARY, PROCESSES, SECONDARY
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
+from backorder_desktop.domain.words import counted
 from backorder_desktop.store.database import binary_text, executemany, query, read_only, write
 from backorder_desktop.store.errors import is_unique_violation
 
 log = logging.getLogger(__name__)
 
 TRIGGERS = ("schedule", "catch-up", "manual", "cli")
+BY_A_PERSON = ("manual", "cli")  # runs the activity log names someone for (scheduled ones are no one's)
 KINDS = {PRIMARY: ledger.PRIMARY_KINDS, SECONDARY: ledger.SECONDARY_KINDS}
 # Test-only: a run holds this many seconds inside its transaction, its rows written but not yet
 # committed, so that a test can stop or kill the program mid-run. Never set in real use.
@@ -178,12 +180,26 @@ def _save_failure(record: RunRecord, slot: datetime | None = None) -> None:
                 _slot_value(slot),
             ),
         )[0][0]
+        _log(record)
 
 
 def _save_record(record: RunRecord, slot: datetime | None = None) -> None:
     with write():
         slots.claim(record.process, slot)
         _insert_record(record, slot)
+        _log(record)
+
+
+def _log(record: RunRecord) -> None:
+    """The activity row of a run a person or a script started; in the run record's transaction."""
+    if record.trigger not in BY_A_PERSON or record.outcome == "dry-run":
+        return
+    said = f"run {record.id} ({record.trigger}): {record.outcome}"
+    if record.outcome == "ok":
+        said += f", {counted(record.shipments, 'shipment')}, {counted(record.units, 'unit')}"
+    elif record.error:
+        said += f": {record.error}"
+    activity.record("run", record.process, said, record.finished_at)
 
 
 def _slot_value(slot: datetime | None) -> datetime | None:
@@ -273,6 +289,7 @@ def _run_in_transaction(
             [(record.finished_at, record.id)],
         )
         record.waiting = int(query(_WAITING_UNITS)[0][0])  # PostgreSQL sums BIGINT as NUMERIC
+        _log(record)
     return RunResult(record, walk.explanations)
 
 

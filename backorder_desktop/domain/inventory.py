@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from backorder_desktop.domain import clock, identifiers, ledger
+from backorder_desktop.domain import activity, clock, identifiers, ledger
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.domain.limits import quantity_problem, text_problem
 from backorder_desktop.domain.products import by_sku, chunks
+from backorder_desktop.domain.words import counted
 from backorder_desktop.store.database import executemany, query, write
 
 
@@ -59,8 +60,12 @@ def _known_sku(sku: str, where: str, catalogue: dict) -> Problem | None:
     return None
 
 
-def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_only: bool = False) -> int:
-    """Record incoming shipments, all or none; on hand rises. Returns units received."""
+def receive(
+    receipts: list[ReceiptInput], at: datetime | None = None, *, check_only: bool = False, source: str = ""
+) -> int:
+    """Record incoming shipments, all or none; on hand rises. Returns units received.
+
+    The activity log says one import of the file SOURCE, or else one receipt each."""
     at = at or clock.now()
     # Numbers and SKUs in one form however they were typed (a window, a file, a script).
     receipts = [
@@ -130,13 +135,41 @@ def receive(receipts: list[ReceiptInput], at: datetime | None = None, *, check_o
                 for ln in receipt.lines
             ]
         ledger.record(movements, at)
-    return sum(m.on_hand_delta for m in movements)
+        units = sum(m.on_hand_delta for m in movements)
+        if source:
+            lines = sum(len(r.lines) for r in receipts)
+            activity.record(
+                "import",
+                source,
+                f"receipts: {counted(len(receipts), 'receipt')}, {counted(lines, 'line')},"
+                f" {counted(units, 'unit')} received",
+                at,
+            )
+        else:
+            activity.record_many(
+                (
+                    (
+                        "receipt",
+                        r.number,
+                        f"{counted(sum(ln.qty for ln in r.lines), 'unit')} received: "
+                        + ", ".join(f"{ln.sku} {ln.qty:,}" for ln in r.lines),
+                    )
+                    for r in receipts
+                ),
+                at,
+            )
+    return units
 
 
 def adjust(
-    adjustments: list[AdjustmentInput], at: datetime | None = None, *, check_only: bool = False
+    adjustments: list[AdjustmentInput],
+    at: datetime | None = None,
+    *,
+    check_only: bool = False,
+    source: str = "",
 ) -> int:
     """Record inventory adjustments (signed), all or none. Returns the net change in units.
+    The activity log says one import of the file SOURCE, or else one adjustment each.
 
     An adjustment may take on hand below committed (a count found less than was
     promised), never below zero.
@@ -182,13 +215,22 @@ def adjust(
                 ledger.Movement(ledger.ADJUSTMENT, product_id, adj.qty, 0, f"adjustment {adjustment_id}")
             )
         ledger.record(movements, at)
-    return sum(a.qty for a in adjustments)
+        net = sum(a.qty for a in adjustments)
+        if source:
+            said = f"adjustments: {counted(len(adjustments), 'adjustment')}, net change {net:+,} units"
+            activity.record("import", source, said, at)
+        else:
+            activity.record_many(
+                (("adjustment", a.sku, f"{a.qty:+,} units ({a.reason})") for a in adjustments), at
+            )
+    return net
 
 
 def record_returns(
-    returns: list[ReturnInput], at: datetime | None = None, *, check_only: bool = False
+    returns: list[ReturnInput], at: datetime | None = None, *, check_only: bool = False, source: str = ""
 ) -> int:
     """Record units customers sent back, all or none; on hand rises. Returns units.
+    The activity log says one import of the file SOURCE, or else one return each.
 
     A return may not exceed what the order shipped of that product, less earlier returns.
     """
@@ -248,7 +290,16 @@ def record_returns(
                 )
             )
         ledger.record(movements, at)
-    return sum(r.qty for r in returns)
+        units = sum(r.qty for r in returns)
+        if source:
+            said = f"returns: {counted(len(returns), 'return')}, {counted(units, 'unit')} back on hand"
+            activity.record("import", source, said, at)
+        else:
+            activity.record_many(
+                (("return", r.order, f"{counted(r.qty, 'unit')} of {r.sku} back on hand") for r in returns),
+                at,
+            )
+    return units
 
 
 def _orders_by_number(numbers: set[str]) -> dict[str, tuple[int, str]]:

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from backorder_desktop.domain import clock, ledger, shipments
+from backorder_desktop.domain import activity, clock, ledger, shipments
 from backorder_desktop.domain.errors import Problem, Problems
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT, quantity_problem, text_problem
 from backorder_desktop.domain.processes import ORDER_ENTRY
 from backorder_desktop.domain.products import StockItem, by_sku, chunks, unknown_or_discontinued
+from backorder_desktop.domain.words import counted
 from backorder_desktop.store.database import executemany, query, reserve_ids, write
 
 DEFAULT_PRIORITY = 5
@@ -174,6 +175,14 @@ def enter_orders(
             _write_part(orders, start, end, first_order, catalogue, available, backordered, written, at)
             start = end
         ledger.change_backordered(backordered)
+        activity.record(
+            "import",
+            source or "orders",
+            f"orders: {counted(len(orders), 'order')}, {counted(written.lines, 'line')},"
+            f" {counted(written.committed, 'unit')} committed in {counted(written.shipments, 'shipment')},"
+            f" {counted(sum(backordered.values()), 'unit')} backordered",
+            at,
+        )
     return EntryResult(
         orders=len(orders),
         lines=written.lines,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backorder_desktop.domain import activity, team
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.store.database import executemany, write
 from backorder_desktop.store.rows import read
@@ -28,7 +29,10 @@ def load() -> OrderEntryPreferences:
 def save(
     backorders_enabled: bool | None = None, allocation_order: str | None = None
 ) -> OrderEntryPreferences:
-    """Change the given preferences (None leaves one as it is) and return them as saved."""
+    """Change the given preferences (None leaves one as it is) and return them as saved.
+
+    Only an administrator may (NeedsAdministrator otherwise); a change is logged with its old
+    and new values, in its transaction."""
     if allocation_order is not None and allocation_order not in ALLOCATION_ORDERS:
         raise BadInput(
             [
@@ -37,9 +41,25 @@ def save(
                 )
             ]
         )
+    team.require_administrator("changing the Order Entry preferences")
     with write():
-        if backorders_enabled is not None:
-            executemany("UPDATE preferences SET backorders_enabled = ? WHERE id = 1", [(backorders_enabled,)])
-        if allocation_order is not None:
-            executemany("UPDATE preferences SET allocation_order = ? WHERE id = 1", [(allocation_order,)])
+        old = load()
+        new = OrderEntryPreferences(
+            old.backorders_enabled if backorders_enabled is None else backorders_enabled,
+            allocation_order or old.allocation_order,
+        )
+        if new != old:
+            executemany(
+                "UPDATE preferences SET backorders_enabled = ?, allocation_order = ? WHERE id = 1",
+                [(new.backorders_enabled, new.allocation_order)],
+            )
+            activity.record("prefs", "Order Entry", activity.changes(_settings(old), _settings(new)))
     return load()
+
+
+def _settings(prefs: OrderEntryPreferences) -> dict[str, object]:
+    """The preferences as the activity log names them."""
+    return {
+        "back order management": "enabled" if prefs.backorders_enabled else "disabled",
+        "allocation order": prefs.allocation_order,
+    }

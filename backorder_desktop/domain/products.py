@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from backorder_desktop.domain import activity
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.domain.limits import text_problem
+from backorder_desktop.domain.words import counted
 from backorder_desktop.store.database import executemany, query, write
 from backorder_desktop.store.rows import converter, read
 
@@ -83,8 +85,9 @@ def unknown_or_discontinued(
     return None
 
 
-def save_products(products: list[ProductInput]) -> tuple[int, int]:
-    """Add new products and update the name (and flag, when given) of known ones.
+def save_products(products: list[ProductInput], source: str = "products") -> tuple[int, int]:
+    """Add new products and update the name (and flag, when given) of known ones; the activity
+    log says it as an import of SOURCE (a file's name).
 
     Returns (added, updated). A SKU given twice is an error; nothing is saved then.
     """
@@ -116,4 +119,6 @@ def save_products(products: list[ProductInput]) -> tuple[int, int]:
             "UPDATE product SET discontinued = ? WHERE sku = ?",
             [(p.discontinued, p.sku) for p in old if p.discontinued is not None],
         )
+        said = f"products: {counted(len(new), 'added', 'added')}, {counted(len(old), 'updated', 'updated')}"
+        activity.record("import", source, said)
     return len(new), len(old)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
-from backorder_desktop.domain import clock, preferences
+from backorder_desktop.domain import activity, clock, preferences, team
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.domain.planning import DAYS, UNITS, Rule, last_due, next_run
 from backorder_desktop.domain.processes import PROCESS_OF
@@ -46,12 +46,41 @@ def parse_time(value: str, field: str) -> time:
 
 
 def parse_days(value: str) -> frozenset[int]:
-    """'mon,tue,...' to weekday numbers, or BadInput naming the day that is not one."""
-    names = [d.strip().lower()[:3] for d in value.split(",") if d.strip()]
-    wrong = [n for n in names if n not in DAYS]
+    """'mon,tue,...' or ranges such as 'mon-fri' (as the activity log writes them) to weekday
+    numbers, or BadInput naming what is not a day."""
+    days: set[int] = set()
+    wrong: list[str] = []
+    for part in (p.strip().lower() for p in value.split(",")):
+        if not part:
+            continue
+        first, dash, last = part.partition("-")
+        ends = [_day(first.strip()), _day(last.strip()) if dash else _day(first.strip())]
+        if None in ends:
+            wrong.append(part)
+            continue
+        start, end = ends
+        assert start is not None and end is not None
+        days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
     if wrong:
-        raise BadInput([Problem("schedule", "days", f"{', '.join(wrong)}: days are mon, tue, ... sun")])
-    return frozenset(DAYS.index(n) for n in names)
+        raise BadInput(
+            [
+                Problem(
+                    "schedule", "days", f"{', '.join(wrong)}: days are mon, tue, ... sun, or a range: mon-fri"
+                )
+            ]
+        )
+    return frozenset(days)
+
+
+def _day(name: str) -> int | None:
+    """The weekday number of a day's name or its first three letters ('mon', 'Monday')."""
+    for names in (DAYS, _FULL):
+        if name in names:
+            return names.index(name)
+    return None
+
+
+_FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _from_row(row: tuple) -> Schedule:
@@ -116,7 +145,11 @@ def save(
     start: time | None = None,
     end: time | None = None,
 ) -> Schedule:
-    """Change some fields of a schedule; nothing is saved if the result cannot be right."""
+    """Change some fields of a schedule; nothing is saved if the result cannot be right.
+
+    Only an administrator may (NeedsAdministrator otherwise); a change is logged with its old
+    and new values, in its transaction."""
+    team.require_administrator("changing the schedules")
     with write():
         current = load(code)
         rule = current.rule
@@ -148,7 +181,42 @@ def save(
                 )
             ],
         )
+        said = activity.changes(settings(current.rule), settings(rule))
+        if said:
+            activity.record("schedule", str(code), said)
     return load(code)
+
+
+def settings(rule: Rule) -> dict[str, object]:
+    """A schedule's fields as the activity log writes them: on, every, unit, days, start, end."""
+    return {
+        "on": "on" if rule.enabled else "off",
+        "every": rule.every,
+        "unit": rule.unit,
+        "days": days_text(rule.days),
+        "start": f"{rule.start:%H:%M}",
+        "end": f"{rule.end:%H:%M}",
+    }
+
+
+def days_text(days: Collection[int]) -> str:
+    """Weekdays in short: runs of three or more days as a range, 'mon-fri', 'mon,wed,sat-sun'."""
+    ordered = sorted(days)
+    if not ordered:
+        return "none"
+    parts: list[str] = []
+    start = previous = ordered[0]
+    for day in [*ordered[1:], None]:
+        if day is not None and day == previous + 1:
+            previous = day
+            continue
+        if previous - start >= 2:
+            parts.append(f"{DAYS[start]}-{DAYS[previous]}")
+        else:
+            parts += [DAYS[d] for d in range(start, previous + 1)]
+        if day is not None:
+            start = previous = day
+    return ",".join(parts)
 
 
 def last_run(process: str) -> LastRun | None:

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backorder_desktop.domain import clock, identifiers, ledger
+from backorder_desktop.domain import activity, clock, identifiers, ledger, team
 from backorder_desktop.domain.errors import BadInput, Problem, Refused
 from backorder_desktop.domain.products import chunks
+from backorder_desktop.domain.words import counted
 from backorder_desktop.store.database import executemany, query, reserve_ids, stamp, write
 
 NUMBER_PATTERN = re.compile(r"^S?0*(\d+)$", re.IGNORECASE)
@@ -58,10 +59,11 @@ def create(
     first = reserve_ids("shipment", len(shipments))
     ids = list(range(first, first + len(shipments)))
     when = stamp(at)
+    person = team.who().user
     executemany(
-        "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status)"
-        " VALUES (?, ?, ?, ?, ?, 'pending')",
-        [(sid, s.order_id, when, created_by, run_id) for sid, s in zip(ids, shipments, strict=True)],
+        "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status, created_user)"
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+        [(sid, s.order_id, when, created_by, run_id, person) for sid, s in zip(ids, shipments, strict=True)],
     )
     executemany(
         "INSERT INTO shipment_line (shipment_id, order_line_id, product_id, qty) VALUES (?, ?, ?, ?)",
@@ -145,9 +147,10 @@ def ship(ids: list[int], at: datetime | None = None) -> int:
     with write():
         lines = _pending_lines(ids, "ship")
         _refuse_shipping_more_than_on_hand(lines)
+        person = team.who().user
         executemany(
-            "UPDATE shipment SET status = 'shipped', closed_at = ? WHERE id = ?",
-            [(at, sid) for sid in ids],
+            "UPDATE shipment SET status = 'shipped', closed_at = ?, closed_user = ? WHERE id = ?",
+            [(at, person, sid) for sid in ids],
         )
         executemany(
             "UPDATE order_line SET committed = committed - ?, shipped = shipped + ? WHERE id = ?",
@@ -167,7 +170,21 @@ def ship(ids: list[int], at: datetime | None = None) -> int:
             at,
         )
         close_orders_fully_shipped({ln.order_id for ln in lines})
+        activity.record_many(_what_each_had("ship", ids, lines), at)
     return sum(ln.qty for ln in lines)
+
+
+def _what_each_had(action: str, ids: list[int], lines: list[_Line]) -> list[tuple[str, str, str]]:
+    """An activity row per shipment of IDS: its lines and units."""
+    units: dict[int, int] = defaultdict(int)
+    count: dict[int, int] = defaultdict(int)
+    for ln in lines:
+        units[ln.shipment_id] += ln.qty
+        count[ln.shipment_id] += 1
+    return [
+        (action, shipment_number(sid), f"{counted(count[sid], 'line')}, {counted(units[sid], 'unit')}")
+        for sid in ids
+    ]
 
 
 def _refuse_shipping_more_than_on_hand(lines: list[_Line]) -> None:
@@ -202,12 +219,17 @@ def void(ids: list[int], at: datetime | None = None) -> int:
     with write():
         lines = _pending_lines(ids, "void")
         _release(ids, lines, at)
+        activity.record_many(_what_each_had("void-shipment", ids, lines), at)
     return sum(ln.qty for ln in lines)
 
 
 def _release(ids: list[int], lines: list[_Line], at: datetime) -> None:
     """Void shipments IDS; units go back on backorder, or are cancelled on a voided order."""
-    executemany("UPDATE shipment SET status = 'void', closed_at = ? WHERE id = ?", [(at, sid) for sid in ids])
+    person = team.who().user
+    executemany(
+        "UPDATE shipment SET status = 'void', closed_at = ?, closed_user = ? WHERE id = ?",
+        [(at, person, sid) for sid in ids],
+    )
     to_backorder = [ln for ln in lines if ln.order_status == "open"]
     to_cancel = [ln for ln in lines if ln.order_status != "open"]
     executemany(
@@ -272,4 +294,13 @@ def void_order(number: str, at: datetime | None = None) -> tuple[int, int]:
         for _line_id, product_id, qty in waiting:
             cancelled[product_id] -= qty
         ledger.change_backordered(cancelled)
-    return sum(ln.qty for ln in lines), -sum(cancelled.values())
+        released = sum(ln.qty for ln in lines)
+        voided = ", ".join(map(shipment_number, pending)) or "none"
+        activity.record(
+            "void-order",
+            number,
+            f"{counted(released, 'committed unit')} released (shipments voided: {voided});"
+            f" {counted(-sum(cancelled.values()), 'backordered unit')} cancelled",
+            at,
+        )
+    return released, -sum(cancelled.values())

@@ -1,4 +1,4 @@
-"""`export KIND`: shipments, backorders, stock and runs, as CSV or JSON, in SPEC column order."""
+"""`export KIND`: shipments, backorders, stock, runs and activity, as CSV or JSON, in SPEC column order."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 import peewee
 
+from backorder_desktop.domain.activity import ENTRY_COLUMNS, Entry
 from backorder_desktop.domain.allocation import RUN_COLUMNS, RunRecord
 from backorder_desktop.domain.shipments import shipment_number
 from backorder_desktop.logs import LOG_NAME
@@ -23,7 +24,7 @@ from backorder_desktop.store.database import binary_text, db, query
 from backorder_desktop.store.identity import SQLITE_HEADER
 from backorder_desktop.store.rows import stream, to_iso
 
-KINDS = ("shipments", "backorders", "stock", "runs")
+KINDS = ("shipments", "backorders", "stock", "runs", "activity")
 COLUMNS = {
     "shipments": (
         "shipment",
@@ -52,6 +53,7 @@ COLUMNS = {
         "units",
         "error",
     ),
+    "activity": ("id", "at", "user", "host", "action", "subject", "details"),
 }
 BATCH = 10_000
 # What makes a spreadsheet read a cell as a formula (or, for tab and CR, shift it into one).
@@ -117,6 +119,11 @@ def rows(kind: str) -> Iterable[tuple[Any, ...]]:
         return stock
     if kind == "runs":
         return (run_row(record) for record in stream(RunRecord, f"SELECT {RUN_COLUMNS} FROM run ORDER BY id"))
+    if kind == "activity":
+        return (
+            (entry.id, iso(entry.at), *entry[2:])
+            for entry in stream(Entry, f"SELECT {ENTRY_COLUMNS} FROM activity ORDER BY id")
+        )
     raise ValueError(f"unknown export kind {kind!r}")
 
 

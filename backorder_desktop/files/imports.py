@@ -37,7 +37,7 @@ def import_products(path: Path) -> str:
         discontinued = problems.field(row, "discontinued", lambda v: fields.boolean(v, None))
         items.append(products.ProductInput(sku, name, discontinued, row.where))
     problems.raise_if_any()
-    added, updated = products.save_products(items)
+    added, updated = products.save_products(items, source=path.name)
     return f"imported {len(items)} products from {path.name}: {added} added, {updated} updated"
 
 
@@ -173,7 +173,7 @@ def import_receipts(path: Path) -> str:
             [r for r in receipts.values() if r.where not in problems.bad_rows and r.lines], check_only=True
         )
     )
-    units = inventory.receive(list(receipts.values()))
+    units = inventory.receive(list(receipts.values()), source=path.name)
     return f"imported {len(receipts)} receipts from {path.name}: {units} units received"
 
 
@@ -189,7 +189,7 @@ def import_adjustments(path: Path) -> str:
     problems.raise_if_any(
         lambda: inventory.adjust([a for a in items if a.where not in problems.bad_rows], check_only=True)
     )
-    net = inventory.adjust(items)
+    net = inventory.adjust(items, source=path.name)
     return f"imported {len(items)} adjustments from {path.name}: net change {net:+d} units"
 
 
@@ -207,5 +207,5 @@ def import_returns(path: Path) -> str:
             [r for r in items if r.where not in problems.bad_rows], check_only=True
         )
     )
-    units = inventory.record_returns(items)
+    units = inventory.record_returns(items, source=path.name)
     return f"imported {len(items)} returns from {path.name}: {units} units back on hand"

@@ -12,23 +12,27 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Runner
 
+from backorder_desktop import __version__
 from backorder_desktop.store import identity
 from backorder_desktop.store.database import (
     close,
     connect,
     db,
     is_postgres,
+    param,
     query,
     read_only,
     stop_creating,
 )
 from backorder_desktop.store.errors import DatabaseProblem, Kind, NoDatabase, explain
 from backorder_desktop.store.urls import shown, without_password
+from backorder_desktop.store.who import who
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HISTORY_TABLE = identity.HISTORY_TABLE
+ACTIVITY_VERSION = 4  # the schema that made the activity log
 
 
 def _runner() -> Runner:
@@ -78,6 +82,8 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
             _mark()
         return []
     current = database_version()
+    if isinstance(db.obj, peewee.PostgresqlDatabase) and current > 0:
+        _refuse_unless_owner(current)
     if sqlite_path and current > 0:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = Path(f"{sqlite_path}.v{current}-{stamp}.bak")
@@ -92,6 +98,8 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
             if isinstance(db.obj, peewee.PostgresqlDatabase):
                 db.execute_sql("SELECT pg_advisory_xact_lock(7792805)")
             applied: list[str] = runner.up()
+            if current > 0:
+                _log_upgrade(current)
             if isinstance(db.obj, peewee.SqliteDatabase):
                 _mark()
     except peewee.DatabaseError:
@@ -99,6 +107,43 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
         raise
     log.info("applied schema steps %s", applied)
     return applied
+
+
+def _refuse_unless_owner(current: int) -> None:
+    """Only the owner of a PostgreSQL database's tables can upgrade them: say so to anyone else,
+    before trying."""
+    ((owner, may),) = query(
+        "SELECT tableowner, pg_has_role(session_user, tableowner, 'USAGE') FROM pg_tables"
+        f" WHERE tablename = '{HISTORY_TABLE}' AND schemaname = current_schema()"
+    )
+    if not may:
+        raise DatabaseProblem(
+            f"this database was written by an older version of Backorder Desktop (schema {current});"
+            f" its owner ({owner}) must open it once with this version to upgrade it",
+            Kind.PERMISSION_DENIED,
+        )
+
+
+def _log_upgrade(before: int) -> None:
+    """The activity row of an upgrade, in its transaction (a database made new has none)."""
+    after = database_version()
+    if after < ACTIVITY_VERSION:
+        return
+    person = who()
+    db.execute_sql(
+        "INSERT INTO activity (at, login, host, action, subject, details) VALUES"
+        f" ({param()}, {param()}, {param()}, 'upgrade', {param()}, {param()})",
+        (
+            datetime.now(),
+            person.user,
+            person.host,
+            f"schema {after}",
+            f"schema: {before} -> {after} (Backorder Desktop {__version__})",
+        ),
+    )
+
+
+_TABLES_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
 
 
 def _mark_found() -> tuple[int, int]:
@@ -208,12 +253,7 @@ def _is_default(target: str) -> bool:
 
 def _inspect_postgres() -> identity.Found:
     """What the open PostgreSQL database holds, in its current schema (read only)."""
-    tables = {
-        str(name)
-        for (name,) in query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-        )
-    }
+    tables = {str(name) for (name,) in query(_TABLES_SQL)}
     applied: set[str] = set()
     if identity.HISTORY_TABLE in tables:
         applied = {str(name) for (name,) in query(f"SELECT name FROM {identity.HISTORY_TABLE}")}

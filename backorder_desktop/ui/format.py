@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from backorder_desktop.domain.words import counted as counted  # the window's counts read as the log's
+
 
 def cell(value: Any) -> str:
     """A table cell's text."""
@@ -21,8 +23,3 @@ def cell(value: Any) -> str:
 
 def when(value: datetime | None, empty: str = "—") -> str:
     return f"{value:%a %Y-%m-%d %H:%M}" if value else empty
-
-
-def counted(count: int, one: str, many: str) -> str:
-    """COUNT with its noun, singular or plural: "1 unit", "140 units", "1,200 units"."""
-    return f"{count:,} {one if count == 1 else many}"

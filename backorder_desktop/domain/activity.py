@@ -1,0 +1,74 @@
+"""The activity log: one row per change a person or a script made (SPEC 7 and 8).
+
+Each row is written by `record` inside the transaction of the change it describes, so a
+change and its row are saved together or not at all. The log is append-only: the database
+refuses to change or delete its rows (triggers on both kinds; on PostgreSQL also privileges,
+and the session's own role is written as the user whatever the program says).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import NamedTuple
+
+from backorder_desktop.domain import clock
+from backorder_desktop.store.database import executemany
+from backorder_desktop.store.who import who
+
+ACTIONS = (
+    "prefs",
+    "schedule",
+    "import",
+    "receipt",
+    "adjustment",
+    "return",
+    "ship",
+    "void-shipment",
+    "void-order",
+    "run",
+    "grant",
+    "upgrade",  # the one row a database upgraded to the activity log's version starts with
+)
+
+
+class Entry(NamedTuple):
+    """One change, as the export and the Activity tab show it."""
+
+    id: int
+    at: datetime
+    user: str
+    host: str
+    action: str
+    subject: str
+    details: str
+
+
+# The activity table's columns in the order of Entry's fields.
+ENTRY_COLUMNS = "id, at, login, host, action, subject, details"
+
+
+def record(action: str, subject: str, details: str = "", at: datetime | None = None) -> None:
+    """Log one change; inside the change's write transaction."""
+    record_many([(action, subject, details)], at)
+
+
+def record_many(changes: Iterable[tuple[str, str, str]], at: datetime | None = None) -> None:
+    """Log several changes of one transaction (action, subject, details), in this order."""
+    person = who()
+    when = at or clock.now()
+    rows = []
+    for action, subject, details in changes:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown activity {action!r}")
+        rows.append((when, person.user, person.host, action, subject, details))
+    executemany(
+        "INSERT INTO activity (at, login, host, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)", rows
+    )
+
+
+def changes(old: Mapping[str, object], new: Mapping[str, object]) -> str:
+    """The settings that differ, old -> new, in NEW's order: 'on: off -> on; every: 30 -> 15'."""
+    return "; ".join(
+        f"{name}: {old.get(name)} -> {value}" for name, value in new.items() if old.get(name) != value
+    )
