@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from backorder_desktop.domain import clock
+from backorder_desktop.domain.activity import ENTRY_COLUMNS, Entry
 from backorder_desktop.domain.allocation import RUN_COLUMNS, RunRecord
 from backorder_desktop.domain.shipments import shipment_id, shipment_number
 from backorder_desktop.store.database import query
@@ -43,6 +44,8 @@ class Filters:
     available_only: bool = False  # backorders: only lines whose product has stock available now
     changed_nothing: bool = True  # runs: also those that evaluated nothing and changed nothing
     run_id: int | None = None  # shipments: only those this run (its id in the Run Log) created
+    action: str | None = None  # activity: only this action
+    user: str | None = None  # activity: only this person's changes
 
 
 class Key(NamedTuple):
@@ -141,6 +144,9 @@ class ShipmentRow(NamedTuple):
     units: int
     status: str
     id: int
+    created_user: str | None  # who entered the order or started the run (None before schema 4)
+    closed_at: datetime | None  # when it was shipped or voided
+    closed_user: str | None  # who shipped or voided it
 
 
 class ShipmentListing(Listing[ShipmentRow]):
@@ -156,6 +162,9 @@ class ShipmentListing(Listing[ShipmentRow]):
         Column("Lines", "lines", numeric=True),
         Column("Units", "units", numeric=True),
         Column("Status", "status", sort="s.status"),
+        Column("Entered by", "created_user", sort="COALESCE(s.created_user, '')"),
+        Column("Closed", "closed_at", sort="COALESCE(s.closed_at, s.created_at)"),
+        Column("Closed by", "closed_user", sort="COALESCE(s.closed_user, '')"),
     )
     id_sql = "s.id"
     from_sql = "shipment s JOIN orders o ON o.id = s.order_id"
@@ -164,7 +173,7 @@ class ShipmentListing(Listing[ShipmentRow]):
         " (SELECT COUNT(*) FROM shipment_line sl WHERE sl.shipment_id = s.id),"
         # Cast: PostgreSQL sums BIGINT as NUMERIC, which would reach the window as a Decimal.
         " (SELECT CAST(COALESCE(SUM(qty), 0) AS BIGINT) FROM shipment_line sl WHERE sl.shipment_id = s.id),"
-        " s.status"
+        " s.status, s.created_user, s.closed_at, s.closed_user"
     )
 
     def where(self, filters: Filters) -> tuple[list[str], list[Any]]:
@@ -190,10 +199,23 @@ class ShipmentListing(Listing[ShipmentRow]):
         return clauses, params
 
     def present(self, values: Sequence[Any]) -> ShipmentRow:
-        sid, number, customer, created, by, lines, units, status = values
+        sid, number, customer, created, by, lines, units, status, made_by, closed, closed_by = values
         created_at = to_datetime(created)
         assert created_at is not None
-        return ShipmentRow(shipment_number(sid), number, customer, created_at, by, lines, units, status, sid)
+        return ShipmentRow(
+            shipment_number(sid),
+            number,
+            customer,
+            created_at,
+            by,
+            lines,
+            units,
+            status,
+            sid,
+            made_by,
+            to_datetime(closed),
+            closed_by,
+        )
 
 
 class ShipmentLineRow(NamedTuple):
@@ -234,25 +256,28 @@ def newest_shipment_id() -> int:
 
 
 class ShipmentSummary(NamedTuple):
-    """What a packing slip says of a shipment besides its lines."""
+    """What a packing slip and the shipment's detail say of it besides its lines."""
 
     order: str
     customer: str
     ordered_at: datetime
     status: str
     created_at: datetime
+    created_by: str  # order-entry, primary, secondary or user
+    created_user: str | None  # who entered the order or started the run
+    closed_at: datetime | None
+    closed_user: str | None  # who shipped or voided it
 
 
 def shipment_summary(sid: int) -> ShipmentSummary:
-    """The order, customer and status of the shipment with id SID."""
-    ((order, customer, ordered_at, status, created_at),) = query(
-        "SELECT o.number, o.customer, o.ordered_at, s.status, s.created_at FROM shipment s"
-        " JOIN orders o ON o.id = s.order_id WHERE s.id = ?",
+    """The order, customer and status of the shipment with id SID, and who made and closed it."""
+    (summary,) = read(
+        ShipmentSummary,
+        "SELECT o.number, o.customer, o.ordered_at, s.status, s.created_at, s.created_by, s.created_user,"
+        " s.closed_at, s.closed_user FROM shipment s JOIN orders o ON o.id = s.order_id WHERE s.id = ?",
         (sid,),
     )
-    ordered, created = to_datetime(ordered_at), to_datetime(created_at)
-    assert ordered is not None and created is not None  # both columns are NOT NULL
-    return ShipmentSummary(order, customer, ordered, status, created)
+    return summary
 
 
 class BackorderRow(NamedTuple):
@@ -382,6 +407,44 @@ class RunListing(Listing[RunRecord]):
 
     def where(self, filters: Filters) -> tuple[list[str], list[Any]]:
         return ([], []) if filters.changed_nothing else ([f"NOT {CHANGED_NOTHING}"], [])
+
+
+class ActivityListing(Listing[Entry]):
+    """The activity log, filtered by action, person, days and a search of what changed."""
+
+    row_type = Entry
+    columns = (
+        Column("#", "id", sort="id", numeric=True),
+        Column("When", "at", sort="at"),
+        Column("User", "user", sort="login"),
+        Column("Machine", "host", sort="host"),
+        Column("Action", "action", sort="action"),
+        Column("Subject", "subject", sort="subject"),
+        Column("Details", "details"),
+    )
+    id_sql = "id"
+    from_sql = "activity"
+    select_sql = ENTRY_COLUMNS
+
+    def where(self, filters: Filters) -> tuple[list[str], list[Any]]:
+        clauses, params = _day_range(filters, "at")
+        if filters.action:
+            clauses.append("action = ?")
+            params.append(filters.action)
+        if filters.user:
+            clauses.append("login = ?")
+            params.append(filters.user)
+        text = filters.search.strip()
+        if text:
+            like = f"%{text.lower()}%"
+            clauses.append("(LOWER(subject) LIKE ? OR LOWER(details) LIKE ? OR LOWER(login) LIKE ?)")
+            params += [like, like, like]
+        return clauses, params
+
+
+def activity_users() -> list[str]:
+    """Everyone the activity log names, by name: the choices of its User filter."""
+    return [str(user) for (user,) in query("SELECT DISTINCT login FROM activity ORDER BY login")]
 
 
 def runs_that_changed_nothing() -> int:
