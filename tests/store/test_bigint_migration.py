@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backorder_desktop.domain import inventory, products
+from backorder_desktop.domain import inventory
 from backorder_desktop.store import database, schema
 from backorder_desktop.store.database import is_postgres, query
 from backorder_desktop.store.schema import open_database
@@ -58,14 +58,16 @@ def version_one(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         patch.setattr(schema, "MIGRATIONS", ladder)
         open_database(target, create=True)
         assert schema.database_version() == 1
-        products.save_products([products.ProductInput("BULK", "Gravel", False, "test")])
-        inventory.receive(
-            [
-                inventory.ReceiptInput(
-                    "R-1", datetime(2026, 11, 20, 8), [inventory.ReceiptLineInput("BULK", BILLION)]
-                )
-            ]
-        )
+        # Written as version 1 wrote them: today's domain also logs each change, in a later table.
+        with database.write():
+            database.executemany(
+                "INSERT INTO product (sku, name, discontinued, on_hand, committed, backordered)"
+                " VALUES ('BULK', 'Gravel', ?, ?, 0, 0)",
+                [(False, BILLION)],
+            )
+            database.executemany(
+                "INSERT INTO receipt (number, received_at) VALUES ('R-1', ?)", [(datetime(2026, 11, 20, 8),)]
+            )
         if is_postgres(target):
             assert _quantity_types(target) == {"integer"}, "version 1 had 32-bit columns"
         database.close()
@@ -75,8 +77,8 @@ def version_one(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_version_one_database_is_upgraded_and_keeps_its_rows(version_one: str) -> None:
     open_database(version_one)
     try:
-        assert schema.database_version() == schema.program_version() == 3
-        assert [name for (name,) in query("SELECT name FROM schema_migration ORDER BY id")] == [
+        assert schema.database_version() == schema.program_version()
+        assert [name for (name,) in query("SELECT name FROM schema_migration ORDER BY id")][:3] == [
             "0001_initial",
             "0002_bigint",
             "0003_run_slot",
@@ -97,5 +99,5 @@ def test_a_version_one_database_is_upgraded_and_keeps_its_rows(version_one: str)
 
 
 def test_a_new_database_has_64_bit_quantities(store: str) -> None:
-    assert schema.database_version() == 3
+    assert schema.database_version() == schema.program_version()
     assert _quantity_types(store) == {"bigint" if is_postgres(store) else "integer"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from backorder_desktop.domain import preferences
+from backorder_desktop.domain import preferences, products
 from backorder_desktop.store import database
 from backorder_desktop.store.database import DatabaseProblem, query, write
 from backorder_desktop.store.errors import Kind, explain, kind_of
@@ -225,7 +225,7 @@ def test_a_role_without_the_rights_is_permission_denied(server_shop: str) -> Non
         try:
             database.db.execute_sql(f'SET ROLE "{role}"')  # a user the administrator granted nothing
             with pytest.raises(peewee.DatabaseError) as caught:
-                preferences.save(backorders_enabled=True)
+                products.save_products([products.ProductInput("P-1", "Pencils", False, "test")])
             database.db.execute_sql("RESET ROLE")
         finally:
             database.close()
@@ -233,7 +233,7 @@ def test_a_role_without_the_rights_is_permission_denied(server_shop: str) -> Non
     assert kind_of(caught.value) is Kind.PERMISSION_DENIED
     message = plain(caught.value, server_shop)
     assert message.startswith(f"{server_shop}: permission denied"), message
-    assert "preferences" in message or "counter" in message, "the server's words name the table"
+    assert "product" in message or "counter" in message, "the server's words name the table"
 
 
 def test_a_column_that_does_not_exist_is_a_bug_on_postgresql(server_shop: str) -> None:

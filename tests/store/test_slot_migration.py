@@ -44,12 +44,12 @@ def test_a_schema_2_database_is_upgraded_and_keeps_every_row(schema_two: str) ->
     assert len(before["run"]) == 4 and len(before["shipment"]) == 4, "the saved database has history"
     assert open_database(schema_two) == "upgraded"
     try:
-        assert schema.database_version() == schema.program_version() == 3
+        assert schema.database_version() == schema.program_version()
         assert check().ok
     finally:
         database.close()
     after = table_rows(schema_two)
-    assert [row[1] for row in after.pop("schema_migration")] == [
+    assert [row[1] for row in after.pop("schema_migration")][:3] == [
         "0001_initial",
         "0002_bigint",
         "0003_run_slot",
@@ -58,6 +58,11 @@ def test_a_schema_2_database_is_upgraded_and_keeps_every_row(schema_two: str) ->
     runs_before, runs_after = before.pop("run"), after.pop("run")
     assert [row[:-1] for row in runs_after] == runs_before, "every old run kept, column for column"
     assert [row[-1] for row in runs_after] == [None] * 4, "an old run has no slot"
+    # Later steps' additions (tests/store/test_activity_migration.py): who made and closed each
+    # shipment, the activity log, and on PostgreSQL the names of the groups.
+    after["shipment"] = [row[:-2] for row in after["shipment"]]
+    for added in ("activity", "team", "sqlite_sequence"):
+        after.pop(added, None)
     assert after == before, "every other row of every other table kept"
 
 
@@ -82,4 +87,4 @@ def test_the_sqlite_file_is_copied_before_the_upgrade_and_marked_with_its_new_ve
     (copy,) = Path(schema_two).parent.glob(f"{Path(schema_two).name}.v2-*.bak")
     assert copy.read_bytes() == (SAVED / "schema-2.sqlite3").read_bytes()
     with sqlite3.connect(schema_two) as upgraded:
-        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == schema.program_version()

@@ -3,7 +3,7 @@
 `activity` has one row per change a person or a script made (SPEC 8): when, the login (the
 operating-system user on SQLite, the database role on PostgreSQL), the machine, the action,
 what it changed and how. It is append-only, refused by the database itself: on SQLite by
-triggers that abort an UPDATE or a DELETE; on PostgreSQL by triggers that refuse UPDATE, DELETE
+triggers that abort an update or a delete; on PostgreSQL by triggers that refuse UPDATE, DELETE
 and TRUNCATE for every role, the owner included, and by one that writes the session's own role
 into each new row, so that no one can log a change under another name.
 
@@ -20,7 +20,7 @@ import peewee as pw
 
 SQLITE = [
     """CREATE TABLE activity (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
         at DATETIME NOT NULL,
         login TEXT NOT NULL,
         host TEXT NOT NULL,

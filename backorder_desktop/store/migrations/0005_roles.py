@@ -66,7 +66,8 @@ def up(migrator: Any, db: pw.Database) -> None:
             admin_group TEXT;
             staff_group TEXT;
         BEGIN
-            SELECT admin_role, staff_role INTO admin_group, staff_group FROM "{schema}".team;
+            admin_group := (SELECT admin_role FROM "{schema}".team);
+            staff_group := (SELECT staff_role FROM "{schema}".team);
             IF NOT pg_has_role(session_user, admin_group, 'USAGE')
                     AND NOT pg_has_role(session_user, current_user, 'USAGE') THEN
                 RAISE EXCEPTION 'permission denied: granting roles needs an administrator'

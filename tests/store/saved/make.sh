@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Makes the saved databases of schema 2 that tests/store/test_slot_migration.py upgrades:
-# run with the program as it was at schema 2 (commit 3317de3), never with a newer one.
+# Makes the saved databases that the upgrade tests open, each with the program as it was at that
+# schema, never with a newer one:
+#   schema 2: commit 3317de3, for tests/store/test_slot_migration.py
+#   schema 3: commit 067c8df, for tests/store/test_activity_migration.py
 #   bash tests/store/saved/make.sh PROGRAM DB        # DB: a new SQLite file or an empty server database
 # For PostgreSQL, the database is then dumped as text:
-#   pg_dump --no-owner --no-privileges --inserts DB_URL | grep -v "^\\\\" > tests/store/saved/schema-2.sql
+#   pg_dump --no-owner --no-privileges --inserts DB_URL | grep -v "^\\\\" > tests/store/saved/schema-N.sql
 # (without psql's backslash commands, so that any driver can run it)
 set -euo pipefail
 program="$1"
