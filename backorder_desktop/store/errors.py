@@ -110,6 +110,10 @@ _REFUSED = (
     (re.compile(r'role "[^"]*" does not exist'), "the server has no such user"),
 )
 
+# The tables only administrators may write (SPEC 8): a write refused there is said so.
+_ADMINISTRATORS_ONLY = re.compile(r"permission denied for table (schedule|preferences)\b")
+_SETTINGS = {"schedule": "schedules", "preferences": "Order Entry preferences"}
+
 # PostgreSQL's echo of the statement under its message ("LINE 1: CREATE …" and a caret line).
 _STATEMENT_ECHO = re.compile(r"\s*(LINE \d+:|\^\s*$)")
 
@@ -172,6 +176,8 @@ def explain(error: BaseException, target: str) -> DatabaseProblem | None:
         detail = hide_password(" ".join(" ".join(lines).split()), target)
         if kind is Kind.SERVER_GONE and getattr(found, "sqlstate", None) is None:
             message = next((said for words, said in _REFUSED if words.search(detail)), message)
+        if kind is Kind.PERMISSION_DENIED and (table := _ADMINISTRATORS_ONLY.search(detail)):
+            message = f"permission denied: changing the {_SETTINGS[table.group(1)]} needs an administrator"
         message = f"{message} ({detail})"
     return DatabaseProblem(f"{shown(target)}: {message}", kind)
 

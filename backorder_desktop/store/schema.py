@@ -143,7 +143,7 @@ def _log_upgrade(before: int) -> None:
     )
 
 
-_TABLES_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+_TABLES_SQL = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
 
 
 def _mark_found() -> tuple[int, int]:
@@ -179,7 +179,7 @@ def open_database(target: str, create: bool = False) -> str:
             _accept(found, target, create)
         connect(target, create=create and found is not None and found.state in ("missing", "empty"))
         if found is None:
-            found = _inspect_postgres()
+            found = _inspect_postgres(target)
             try:
                 _accept(found, target, create)
             except DatabaseProblem:
@@ -251,10 +251,21 @@ def _is_default(target: str) -> bool:
     return target == default_database()
 
 
-def _inspect_postgres() -> identity.Found:
+def _inspect_postgres(target: str) -> identity.Found:
     """What the open PostgreSQL database holds, in its current schema (read only)."""
+    # From the catalogue, not information_schema, which hides the tables a role has no rights on.
     tables = {str(name) for (name,) in query(_TABLES_SQL)}
     applied: set[str] = set()
     if identity.HISTORY_TABLE in tables:
+        ((user, may_read),) = query(
+            f"SELECT session_user, has_table_privilege('{identity.HISTORY_TABLE}', 'SELECT')"
+        )
+        if not may_read:
+            raise DatabaseProblem(
+                f"{shown(target)}: permission denied: {user} has no rights in this database;"
+                " an administrator can give"
+                f" them with: backorder-desktop grant {user} staff",
+                Kind.PERMISSION_DENIED,
+            )
         applied = {str(name) for (name,) in query(f"SELECT name FROM {identity.HISTORY_TABLE}")}
     return identity.judge(tables, applied)

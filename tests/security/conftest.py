@@ -73,7 +73,8 @@ def login(request: pytest.FixtureRequest) -> Iterator[Login]:
         hba = _hba_file(admin)
         if not hba.is_file() or not os.access(hba, os.W_OK):
             pytest.skip(f"PostgreSQL: the test server's {hba} is not a file this test can edit")
-        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{SECRET}'")
+        # CREATEROLE: the owner's init makes the database's groups of administrators and staff.
+        admin.execute(f"CREATE ROLE {role} LOGIN CREATEROLE PASSWORD '{SECRET}'")
         url = postgres_database(server)
         name = url.rsplit("/", 1)[1]
         admin.execute(f'ALTER DATABASE "{name}" OWNER TO {role}')

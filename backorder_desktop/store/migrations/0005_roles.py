@@ -41,11 +41,24 @@ def up(migrator: Any, db: pw.Database) -> None:
         return
     ((database, schema),) = db.execute_sql("SELECT current_database(), current_schema()").fetchall()
     admin, staff = group_names(database)
-    for group in (admin, staff):
-        exists = db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (group,)).fetchone()
-        if not exists:
-            db.execute_sql(f'CREATE ROLE "{group}" NOLOGIN')
     run = db.execute_sql
+    missing = [
+        g for g in (admin, staff) if not run("SELECT 1 FROM pg_roles WHERE rolname = %s", (g,)).fetchone()
+    ]
+    ((owner, may_create),) = run(
+        "SELECT rolname, rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+    ).fetchall()
+    if missing and not may_create:
+        # Said by the server, as insufficient_privilege: the program shows it as a permission problem.
+        groups = " and ".join(f'"{g}"' for g in (admin, staff))
+        message = (
+            f"making the groups {groups} needs a role that may create roles: ask the server's"
+            f' administrator to give "{owner}" CREATEROLE, or to create both groups (NOLOGIN) and'
+            f' grant them to "{owner}" WITH ADMIN OPTION; then run this again'
+        ).replace("'", "''")
+        run(f"DO $$ BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege'; END $$")
+    for group in missing:
+        run(f'CREATE ROLE "{group}" NOLOGIN')
     run("CREATE TABLE team (admin_role TEXT NOT NULL, staff_role TEXT NOT NULL)")
     run("INSERT INTO team (admin_role, staff_role) VALUES (%s, %s)", (admin, staff))
     run(f'GRANT "{staff}" TO "{admin}"')  # administrators are staff too
