@@ -227,3 +227,27 @@ def test_a_settings_write_the_server_refuses_says_an_administrator_is_needed(tea
         assert schedules.load(7792).rule.every == 30
     finally:
         database.close()
+
+
+def test_a_staff_members_scheduled_run_works_and_is_no_ones_in_the_log(team: Team) -> None:
+    """The window or the service of a staff member runs the schedules: a run's writes are
+    staff-level, and a scheduled run is the schedule's doing, not a person's."""
+    from datetime import UTC, datetime
+
+    from backorder_desktop.domain import allocation
+    from backorder_desktop.store import database
+    from backorder_desktop.store.schema import open_database
+
+    team.owner.ok("prefs", "--enable")
+    team.staff.import_ok(
+        "receipts", "r3.csv", "receipt,received_at,sku,qty\nR-3,2026-11-22T08:00:00,C-300,2\n"
+    )
+    before = activity_rows(team.owner)
+    open_database(team.staff.db)
+    try:
+        slot = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+        record = allocation.run_process("primary", "schedule", slot=slot).record
+        assert (record.outcome, record.units) == ("ok", 2)
+    finally:
+        database.close()
+    assert activity_rows(team.owner) == before
