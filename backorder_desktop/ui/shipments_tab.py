@@ -33,8 +33,10 @@ from backorder_desktop.domain.browse import (
 )
 from backorder_desktop.domain.processes import CREATORS, creator_name
 from backorder_desktop.files import exports
+from backorder_desktop.ui.errors import describe
 from backorder_desktop.ui.format import cell, counted
 from backorder_desktop.ui.packing_slip import write_packing_slips
+from backorder_desktop.ui.rights import refusal_text, refused_for_rights
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, confirm, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
@@ -286,8 +288,17 @@ class ShipmentsTab(QWidget):
                 f"{len(ids)} shipments selected." if ids else "Select a shipment to see its lines."
             )
             return
-        lines = shipment_lines(ids[0])
-        self.detail_title.setText(f"Lines of {shipments.shipment_number(ids[0])}")
+        number = shipments.shipment_number(ids[0])
+        try:
+            lines = shipment_lines(ids[0])
+        except Exception as error:
+            plain = refusal_text(error) if refused_for_rights(error) else describe(error)
+            if plain is None:
+                raise  # a bug
+            # The database cannot be read now (rights taken away, a server gone): said in place.
+            self.detail_title.setText(f"The lines of {number} cannot be read: {plain}")
+            return
+        self.detail_title.setText(f"Lines of {number}")
         (selected,) = self.view.selectionModel().selectedRows()
         row = self.model.row(selected.row())  # read with the table: who and when come with it
         self.history.setText(history(row) if row is not None else "")

@@ -240,6 +240,13 @@ def test_staff_whose_rights_were_taken_away_are_told_permission_denied_on_the_ne
     assert shop.read(f"SELECT status FROM shipment WHERE id = {chosen}") == [("pending",)]
     box.close()
 
+    # Reading is refused too now: the next shipment's lines say so in place.
+    click_row(qtbot, tab.view, 1)
+    settle()
+    assert tab.detail_title.text().startswith("The lines of S"), tab.detail_title.text()
+    assert ": permission denied" in tab.detail_title.text()
+    assert not report_dialogs() and window.reporter.shown == []
+
 
 def test_an_administrator_made_staff_while_the_window_is_open_is_refused_and_sees_the_saved_values(
     qtbot, shop: Team, open_window
