@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from backorder_desktop.domain import allocation, processes, schedules
+from backorder_desktop.domain import allocation, processes, schedules, team
 from backorder_desktop.store import database
 from backorder_desktop.ui import app, shipments_tab
 from backorder_desktop.ui.errors import ReportDialog
@@ -297,3 +297,32 @@ def test_an_administrator_made_staff_while_the_window_is_open_is_refused_and_see
     assert entry.staff.isVisible() and read_only_with_the_reason(order_entry_changers(window))
     assert shop.read("SELECT allocation_order FROM preferences") == [("priority",)]
     assert not message_boxes() and not report_dialogs()
+
+
+def test_the_servers_own_refusal_of_a_schedule_change_reads_permission_denied(
+    qtbot, shop: Team, open_window, monkeypatch: pytest.MonkeyPatch
+):
+    """Had the program not asked first, the server refuses all the same: the person reads its
+    refusal in plain words, and the saved schedule again."""
+    alice = shop.person("alice", "admin")
+    window, _engine, _bridge = open_window(target=shop.url_of(alice))
+    settle()
+    window.watcher.stop()
+    monkeypatch.setattr(team, "require_administrator", lambda what: None)  # the program does not ask
+    before = shop.read("SELECT days, saved_at FROM schedule ORDER BY code")
+    click_tab(qtbot, window, 1)
+    schedule = window.schedule_setup
+    schedule.table.selectRow(0)
+    saturday = schedule.days[SAT]
+    was = saturday.isChecked()
+    shop.grant(alice, "staff")
+    click(qtbot, saturday)
+    settle()
+    said = schedule.message.text()
+    assert said.startswith("Not saved: permission denied: "), said
+    assert "schedule" in said and "Traceback" not in said and "psycopg" not in said
+    assert saturday.isChecked() is was
+    assert read_only_with_the_reason(schedule_changers(window))
+    assert window.statusBar().currentMessage().startswith("permission denied")
+    assert shop.read("SELECT days, saved_at FROM schedule ORDER BY code") == before
+    assert not report_dialogs() and window.reporter.shown == []
