@@ -35,7 +35,8 @@ from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.scheduling.isolated import isolated_runner
 from backorder_desktop.store.database import NoDatabase
 from backorder_desktop.store.urls import shown
-from backorder_desktop.ui import autostart
+from backorder_desktop.ui import autostart, rights
+from backorder_desktop.ui.activity_tab import ActivityTab
 from backorder_desktop.ui.backorders_tab import BackordersTab
 from backorder_desktop.ui.dialogs import ProblemsDialog
 from backorder_desktop.ui.errors import ErrorReporter, describe
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.backorders = BackordersTab()
         self.inventory = InventoryTab()
         self.run_log = RunLogTab()
+        self.activity = ActivityTab()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Screens")
         titled: tuple[tuple[QWidget, str], ...] = (
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
             (self.backorders, "Backorders"),
             (self.inventory, "Inventory"),
             (self.run_log, "Run Log"),
+            (self.activity, "Activity"),
         )
         for tab, title in titled:
             self.tabs.addTab(tab, title)
@@ -119,6 +122,8 @@ class MainWindow(QMainWindow):
         self._quitting = False  # the person chose to quit: closing no longer hides in the tray
         self._waiting: QProgressDialog | None = None  # quitting, waiting for a run in progress
         self._asking: QMessageBox | None = None  # closing would stop the schedules: asked first
+        self.rights: rights.Rights | None = None  # who works here and what they may do, once asked
+        self._rights_asked = 0  # an answer to an earlier question (another database) is ignored
         self.tray = Tray(self)
         self._build_status_bar()
         self._build_menus()
@@ -192,7 +197,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.order_entry.saved.connect(self._preferences_saved)
         self.order_entry.failed.connect(self.show_error)
-        self.schedule_setup.saved.connect(lambda _code: self.engine.reload())
+        self.order_entry.refused.connect(self._refused)
+        self.schedule_setup.saved.connect(self._schedule_saved)
+        self.schedule_setup.refused.connect(self._refused)
         self.schedule_setup.run_now_requested.connect(self.run_now)
         self.schedule_setup.timetable_read.connect(self.show_next_runs)
         for tab in (self.shipments, self.inventory):
@@ -249,7 +256,9 @@ class MainWindow(QMainWindow):
         self.backorders.apply_filters()
         self.inventory.refresh()
         self.run_log.refresh()
+        self.activity.refresh()
         self._count_new()
+        self.ask_rights()
 
     def refresh_now(self) -> None:
         """View › Refresh (F5): show at once what the database holds."""
@@ -269,13 +278,10 @@ class MainWindow(QMainWindow):
             self.schedule_setup.reload()  # the next runs in the status bar come from there
         seen = self.shipments.seen_id
         in_background(lambda: browse.new_shipments_since(seen), self._show_new_count)
+        self.ask_rights()
 
     def _reload(self, screen: QWidget) -> None:
         self._stale.discard(screen)
-        if screen is self.order_entry:
-            if not self.order_entry.editing:  # the person's edits in progress are theirs
-                self.order_entry.load()
-            return
         reload = getattr(screen, "reload", None)
         if reload is not None:
             reload()
@@ -283,6 +289,46 @@ class MainWindow(QMainWindow):
     def stock_changed(self) -> None:
         self.backorders.refresh()
         self.inventory.refresh()
+        self.logged()
+
+    def logged(self) -> None:
+        """This window wrote a change, and so a row of the activity log: the Activity tab reads
+        it now if it is in view, else when it is next shown."""
+        if self.tabs.currentWidget() is self.activity and self.isVisible():
+            self.activity.reload()
+        else:
+            self._stale.add(self.activity)
+
+    # -- rights -----------------------------------------------------------------------------
+
+    def ask_rights(self) -> None:
+        """Ask the database, off the window's thread, who works here and whether they may change
+        the preferences and the schedules; the two tabs follow the answer."""
+        self._rights_asked += 1
+        asked = self._rights_asked
+
+        def answer(found: rights.Rights) -> None:
+            if asked == self._rights_asked:
+                self._show_rights(found)
+
+        def failed(error: BaseException, _report: str) -> None:
+            # No news for the person: their next action says what is wrong, in plain words.
+            log.info("could not ask the database what this person may do: %s", error)
+
+        in_background(rights.ask, answer, failed)
+
+    def _show_rights(self, found: rights.Rights) -> None:
+        if found != self.rights:
+            log.info("%s is %s", found.user, "an administrator" if found.administrator else "staff")
+        self.rights = found
+        self.order_entry.set_administrator(found.administrator, found.user)
+        self.schedule_setup.set_administrator(found.administrator, found.user)
+
+    def _refused(self, error: BaseException) -> None:
+        """A change of the preferences or a schedule was refused for want of rights: say so, and
+        ask again what this person may do (the tabs turn read-only)."""
+        self.say(rights.refusal_text(error, self.target))
+        self.ask_rights()
 
     def _count_new(self) -> None:
         self._show_new_count(browse.new_shipments_since(self.shipments.seen_id))
@@ -319,10 +365,17 @@ class MainWindow(QMainWindow):
             self._reload(current)
 
     def mark_shipments_seen(self) -> None:
-        newest = browse.newest_shipment_id()
-        self.shipments.mark_seen(newest)
-        settings().setValue(self._seen_key(), newest)
-        self._count_new()
+        try:
+            newest = browse.newest_shipment_id()
+            self.shipments.mark_seen(newest)
+            settings().setValue(self._seen_key(), newest)
+            self._count_new()
+        except Exception as error:
+            if describe(error, self.target) is None:
+                raise  # a bug
+            # Leaving the tab, or closing the window, is no time to say that the database cannot
+            # be read (rights taken away, a server gone): the person's next action says it.
+            log.info("could not mark the shipments seen: %s", error)
 
     def _seen_key(self) -> str:
         # Keyed by the database as shown: a password is never stored.
@@ -339,6 +392,11 @@ class MainWindow(QMainWindow):
     def _preferences_saved(self, values: Any) -> None:
         self.engine.reload()
         self.say("Order Entry preferences saved.")
+        self.logged()
+
+    def _schedule_saved(self, _code: int) -> None:
+        self.engine.reload()
+        self.logged()
 
     def run_now(self, process: str) -> None:
         if self._switching:
@@ -650,12 +708,29 @@ class MainWindow(QMainWindow):
         log.info("status: %s", text)
 
     def show_error(self, error: BaseException, report: str) -> None:
+        if rights.refused_for_rights(error):
+            self._show_refusal(error)
+            return
         plain = describe(error, self.target)
         if plain is not None:
             tell(self, "Backorder Desktop", plain, problem=True)
             self.say(plain.splitlines()[0])
         else:
             self.reporter.report(error, report or f"{type(error).__name__}: {error}")
+
+    def _show_refusal(self, error: BaseException) -> None:
+        """A write refused for want of rights (taken away while the window was open, say): the
+        refusal in plain words, starting "permission denied", then who was refused where."""
+        refusal = rights.refusal_text(error, self.target)
+        user = f" as {self.rights.user}" if self.rights is not None else ""
+        tell(
+            self,
+            "Backorder Desktop",
+            f"{refusal}\n\nYou are signed in to {shown(self.target)}{user}.",
+            problem=True,
+        )
+        self.say(refusal)
+        self.ask_rights()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -1,4 +1,7 @@
-"""System Preferences › Automation Schedules › Schedule Setup: every valid change saves by itself."""
+"""System Preferences › Automation Schedules › Schedule Setup: every valid change saves by itself.
+
+Only an administrator may change the schedules (SPEC 8): staff see them read-only, with the
+reason, and may still start a process with Run now."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from backorder_desktop.domain import clock, planning, processes, schedules
 from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.ui.errors import plain_message
 from backorder_desktop.ui.format import when
+from backorder_desktop.ui.rights import ONLY_ADMINISTRATOR, refusal_text, refused_for_rights, staff_line
 from backorder_desktop.ui.widgets import INVALID, button, label_for, named
 from backorder_desktop.ui.workers import in_background
 
@@ -66,6 +70,7 @@ class ScheduleTab(QWidget):
     saved = Signal(int)  # schedule code
     run_now_requested = Signal(str)  # process
     timetable_read = Signal()  # the schedules and the latest runs were read again
+    refused = Signal(object)  # a change refused for want of rights (the error): the rights are asked again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +78,11 @@ class ScheduleTab(QWidget):
         self.timetable = schedules.Timetable([], {}, False)
         self.running: frozenset[str] = frozenset()  # processes this program is running now
         self.code = processes.PRIMARY_CODE
+        self.administrator = True  # until the database says otherwise (see set_administrator)
+        self.staff = named(QLabel(""), "Rights")
+        self.staff.setWordWrap(True)
+        self.staff.setStyleSheet("font-weight: bold;")
+        self.staff.setVisible(False)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Automation schedules")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -129,6 +139,7 @@ class ScheduleTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>System Preferences › Automation Schedules › Schedule Setup</b>"))
+        layout.addWidget(self.staff)
         layout.addWidget(self.table)
         layout.addWidget(self.editor)
         layout.addStretch()
@@ -155,6 +166,26 @@ class ScheduleTab(QWidget):
         self._fade = QTimer(self)
         self._fade.setSingleShot(True)
         self._fade.timeout.connect(lambda: self.message.setText("") if not self._invalid else None)
+
+    def _changers(self) -> list[QWidget]:
+        """The controls that change the selected schedule."""
+        return [self.enabled, self.every, self.unit, *self.days, self.start, self.end]
+
+    def set_administrator(self, administrator: bool, user: str) -> None:
+        """Whether USER, the person signed in, may change the schedules: if not, every control
+        that would is disabled, with the reason in its tooltip and on a line of the tab (Run now
+        stays: staff may start a process)."""
+        self.administrator = administrator
+        self.staff.setText("" if administrator else staff_line(user))
+        self.staff.setVisible(not administrator)
+        for widget in self._changers():
+            widget.setToolTip("" if administrator else ONLY_ADMINISTRATOR)
+        self._enable_editor(self.unit.currentData())
+
+    def _enable_editor(self, unit: Any) -> None:
+        """The editor's controls take input only from an administrator; End, not for daily runs."""
+        for widget in self._changers():
+            widget.setEnabled(self.administrator and (widget is not self.end or unit != "days"))
 
     def _typed(self) -> None:
         """Typing in Run every ended: save now what waits for the pause."""
@@ -260,7 +291,7 @@ class ScheduleTab(QWidget):
             box.setChecked(i in rule.days)
         self.start.setTime(QTime(rule.start.hour, rule.start.minute))
         self.end.setTime(QTime(rule.end.hour, rule.end.minute))
-        self.end.setEnabled(rule.unit != "days")
+        self._enable_editor(rule.unit)
         del blockers
         self._show_plan(row)
         self._mark(None)
@@ -331,9 +362,15 @@ class ScheduleTab(QWidget):
             if isinstance(error, BadInput):
                 first = error.problems[0]
                 self._mark(first.field, f"{labelled_message(first)} — not saved.")
+            elif refused_for_rights(error):
+                # Not the person's to change after all: the saved schedule is shown again.
+                self._fill_editor()
+                self.message.setStyleSheet("color: #c0392b;")
+                self.message.setText(f"Not saved: {refusal_text(error)}")
+                self.refused.emit(error)
             else:
                 self._mark(field, f"Not saved: {plain_message(error)}")
 
-        self.end.setEnabled(change["unit"] != "days")
+        self._enable_editor(change["unit"])
         self._saving += 1
         in_background(lambda: schedules.save(code, **change), done, failed, serial=True)

@@ -1,4 +1,5 @@
-"""Shipments: the table staff review, ship and void from; new ones in bold."""
+"""Shipments: the table staff review, ship and void from; new ones in bold; who created, shipped
+or voided each one, and when."""
 
 from __future__ import annotations
 
@@ -32,8 +33,10 @@ from backorder_desktop.domain.browse import (
 )
 from backorder_desktop.domain.processes import CREATORS, creator_name
 from backorder_desktop.files import exports
+from backorder_desktop.ui.errors import describe
 from backorder_desktop.ui.format import cell, counted
 from backorder_desktop.ui.packing_slip import write_packing_slips
+from backorder_desktop.ui.rights import refusal_text, refused_for_rights
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, confirm, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
@@ -44,15 +47,33 @@ SHIP_TIP = "Mark the selected pending shipments shipped"
 VOID_TIP = "Void the selected pending shipments (units go back on backorder)"
 SHOWN = {"created_by": creator_name, "status": lambda status: str(status).capitalize()}
 WIDTHS = {
-    "number": 90,
-    "order": 70,
-    "customer": 220,
+    "number": 85,
+    "order": 65,
+    "customer": 210,
     "created_at": 130,
-    "created_by": 190,
-    "lines": 50,
-    "units": 60,
-    "status": 80,
+    "created_by": 215,
+    "lines": 45,
+    "units": 50,
+    "status": 70,
+    "created_user": 80,
+    "closed_at": 130,
+    "closed_user": 90,
 }
+CLOSED = {"shipped": "Shipped", "void": "Voided"}
+
+
+def history(row: ShipmentRow) -> str:
+    """Who created the shipment and when, and who shipped or voided it and when: "Created
+    2026-12-02 14:20 by Order Entry, entered by alice · Shipped 2026-12-02 15:01 by bob"."""
+    created = f"Created {cell(row.created_at)} by {creator_name(row.created_by)}"
+    if row.created_user:
+        created += f", entered by {row.created_user}"
+    closed = CLOSED.get(row.status)
+    if closed is None:
+        return f"{created} · {row.status.capitalize()}"
+    closed += f" {cell(row.closed_at)}" if row.closed_at else ""
+    closed += f" by {row.closed_user}" if row.closed_user else ""
+    return f"{created} · {closed}"
 
 
 class ShipmentsTab(QWidget):
@@ -132,10 +153,14 @@ class ShipmentsTab(QWidget):
         self.lines.horizontalHeader().setStretchLastSection(True)
         self.lines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.detail_title = named(QLabel("Select a shipment to see its lines."), "Shipment detail")
+        self.history = named(QLabel(""), "Shipment history")
+        self.history.setWordWrap(True)
+        self.history.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.history)
         detail_layout.addWidget(self.lines)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
@@ -257,13 +282,26 @@ class ShipmentsTab(QWidget):
         self._enable_actions()
         ids = self.selected_ids()
         self.lines.setRowCount(0)
+        self.history.setText("")
         if len(ids) != 1:
             self.detail_title.setText(
                 f"{len(ids)} shipments selected." if ids else "Select a shipment to see its lines."
             )
             return
-        lines = shipment_lines(ids[0])
-        self.detail_title.setText(f"Lines of {shipments.shipment_number(ids[0])}")
+        number = shipments.shipment_number(ids[0])
+        try:
+            lines = shipment_lines(ids[0])
+        except Exception as error:
+            plain = refusal_text(error) if refused_for_rights(error) else describe(error)
+            if plain is None:
+                raise  # a bug
+            # The database cannot be read now (rights taken away, a server gone): said in place.
+            self.detail_title.setText(f"The lines of {number} cannot be read: {plain}")
+            return
+        self.detail_title.setText(f"Lines of {number}")
+        (selected,) = self.view.selectionModel().selectedRows()
+        row = self.model.row(selected.row())  # read with the table: who and when come with it
+        self.history.setText(history(row) if row is not None else "")
         self.lines.setRowCount(len(lines))
         for r, line in enumerate(lines):
             for c, column in enumerate(SHIPMENT_LINE_COLUMNS):

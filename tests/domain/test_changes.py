@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from backorder_desktop.domain import changes, inventory, preferences, products, schedules, shipments
+from backorder_desktop.domain import changes, inventory, preferences, products, schedules, shipments, team
 from backorder_desktop.domain.browse import Filters, ShipmentListing, StockListing
 from backorder_desktop.domain.planning import Rule
 from backorder_desktop.domain.processes import PRIMARY_CODE, SECONDARY_CODE
@@ -50,6 +50,19 @@ def test_a_product_renamed_elsewhere_moves_the_revision_on_sqlite(store):
         return  # on a server it shows at the next other change, or when the person refreshes
     catalogue("W")
     assert moves(lambda: products.save_products([products.ProductInput("W", "Widget, blue", False, "")]))
+
+
+def test_a_grant_moves_the_revision_on_a_server(store, request):
+    """A grant writes only its row of the activity log (and the server's own catalogue): the
+    windows open on the database must notice it all the same, to show the rights anew."""
+    if not store.startswith("postgres"):
+        return  # on SQLite there is nothing to grant
+    from tests.conftest import require_postgres
+    from tests.teams import new_login
+
+    person = new_login(require_postgres(request), "clerk")
+    assert moves(lambda: team.change_level(person, "staff"))
+    assert moves(lambda: team.change_level(person, "none"))
 
 
 ZONE = ZoneInfo("Europe/Berlin")

@@ -56,16 +56,17 @@ def window_db(db_path: Path, home: Path) -> str:
 
 @pytest.fixture
 def open_window(qtbot, window_db: str) -> Iterator[Callable[..., Built]]:
-    """Build windows on WINDOW_DB (the first call prepares the database, with demo data if asked)."""
+    """Build windows on WINDOW_DB, or on TARGET when given (a PostgreSQL URL, say, as one person
+    signs in); the first call on each prepares its database, with demo data if asked."""
     built: list[Built] = []
-    prepared = False
+    prepared: set[str] = set()
 
-    def make(demo: bool = False, show: bool = True) -> Built:
-        nonlocal prepared
-        if not prepared:
-            app.prepare(window_db, demo, create=True)
-            prepared = True
-        window, engine, bridge = app.build(window_db)
+    def make(demo: bool = False, show: bool = True, target: str | None = None) -> Built:
+        where = target or window_db
+        if where not in prepared:
+            app.prepare(where, demo, create=target is None)
+            prepared.add(where)
+        window, engine, bridge = app.build(where)
         qtbot.addWidget(window)
         built.append((window, engine, bridge))
         if show:

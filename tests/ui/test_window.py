@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backorder_desktop.domain import inventory, processes, schedules
+from backorder_desktop.domain import browse, inventory, processes, schedules, shipments
 from backorder_desktop.ui.dialogs import ReceiveDialog
 from backorder_desktop.ui.errors import ErrorReporter, ReportDialog, describe
 from tests.provoked import locked_error
@@ -46,12 +46,12 @@ CONTROLS = (
 # Composite widgets: what they hold (a spin box's line edit, a combo's list, a table's scroll bars and
 # corner button) is theirs, not a control of ours.
 COMPOSITES = (QAbstractSpinBox, QComboBox, QAbstractItemView, QLineEdit, QPlainTextEdit)
-SCREENS = ("order-entry", "schedule-setup", "shipments", "backorders", "inventory", "run-log")
+SCREENS = ("order-entry", "schedule-setup", "shipments", "backorders", "inventory", "run-log", "activity")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def our_controls(window) -> list[QWidget]:
-    """The controls on the six tabs, without Qt's private children of composite widgets."""
+    """The controls on the tabs, without Qt's private children of composite widgets."""
     pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
     found = []
     for page in pages:
@@ -100,7 +100,7 @@ def test_every_control_has_an_accessible_name_equal_to_its_label(window):
 def test_keyboard_shortcuts_switch_tabs_and_focus_search(qtbot, window):
     window.activateWindow()
     qtbot.waitActive(window)
-    for number in (2, 3, 4, 5, 6, 1):
+    for number in (2, 3, 4, 5, 6, 7, 1):
         qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
         assert window.tabs.currentIndex() == number - 1, f"Ctrl+{number}"
 
@@ -223,7 +223,11 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
     qtbot.waitUntil(lambda: "Secondary" in window.backorders.explanation.toPlainText(), timeout=20_000)
     window.tabs.setCurrentIndex(1)
     window.schedule_setup.table.selectRow(0)
-    window.shipments.view.selectRow(0)  # without visiting the tab, so the new shipments stay new
+    shipped = browse.newest_shipment_id() - 1
+    shipments.ship([shipped])  # who shipped it, and when, in its row and its detail
+    window.shipments.refresh()
+    window.shipments.view.selectRow(1)  # without visiting the tab, so the new shipments stay new
+    assert window.shipments.selected_ids() == [shipped]
     settle()
     assert window.tabs.tabText(2).startswith("Shipments (")
 
@@ -231,6 +235,11 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
     for index, name in enumerate(SCREENS):
         window.tabs.setCurrentIndex(index)
         QApplication.processEvents()
+        if name == "activity":  # read again now it is shown: the runs and changes above, newest first
+            settle()
+            model = window.activity.model
+            newest = [model.data(model.index(r, model.listing.index_of("action"))) for r in range(3)]
+            assert newest == ["Ship", "Run", "Adjustment"], newest
         path = folder / f"{name}.png"
         assert window.grab().save(str(path)), path
         assert path.stat().st_size > 10_000
