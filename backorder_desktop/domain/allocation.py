@@ -20,7 +20,7 @@ from backorder_desktop.domain.processes import PRIMARY, PROCESSES, SECONDARY
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
 from backorder_desktop.domain.words import counted
-from backorder_desktop.store.database import binary_text, executemany, query, read_only, write
+from backorder_desktop.store.database import binary_text, executemany, query, read_only, unindexed, write
 from backorder_desktop.store.errors import is_unique_violation
 
 log = logging.getLogger(__name__)
@@ -64,12 +64,14 @@ class RunResult:
     explanations: list[Explanation] = field(default_factory=list)
 
 
-# The fields of a Waiting line, read straight into it: a run reads 100,000 of them.
-_WAITING_SQL = (
-    "SELECT ol.id, ol.order_id, ol.line, ol.product_id, ol.backordered, o.number,"
-    " CASE WHEN o.ship_complete THEN 1 ELSE 0 END FROM order_line ol JOIN orders o ON o.id = ol.order_id"
-    " WHERE ol.backordered > 0 AND o.status = 'open'"
-)
+def _waiting_sql() -> str:
+    """The fields of a Waiting line, read straight into it (a run reads 100,000 of them): from the
+    waiting lines' partial index, whatever the number of open orders."""
+    return (
+        "SELECT ol.id, ol.order_id, ol.line, ol.product_id, ol.backordered, o.number,"
+        " CASE WHEN o.ship_complete THEN 1 ELSE 0 END FROM order_line ol JOIN orders o ON o.id = ol.order_id"
+        f" WHERE ol.backordered > 0 AND {unindexed('o.status')} = 'open'"
+    )
 
 
 def run_process(
@@ -330,16 +332,16 @@ def _waiting_lines(
     waiting lines of the ship-complete orders among them (such an order is decided whole)."""
     order = _allocation_order(order_by)
     if everything:
-        rows = query(_WAITING_SQL + order)
+        rows = query(_waiting_sql() + order)
     elif process == PRIMARY:
         rows = query(
-            _WAITING_SQL + " AND ol.product_id IN (SELECT product_id FROM ledger"
+            _waiting_sql() + " AND ol.product_id IN (SELECT product_id FROM ledger"
             " WHERE id > ? AND id <= ? AND kind = ?)" + order,
             (watermark, top, ledger.RECEIPT),
         )
     else:
         rows = query(
-            _WAITING_SQL + " AND ol.product_id IN (SELECT id FROM product"
+            _waiting_sql() + " AND ol.product_id IN (SELECT id FROM product"
             " WHERE backordered > 0 AND on_hand > committed)" + order
         )
     walk = [Waiting._make(row) for row in rows]
@@ -349,7 +351,7 @@ def _waiting_lines(
         whole_orders = sorted({w.order_id for w in walk if w.ship_complete})
         for part in chunks(whole_orders):
             marks = ", ".join("?" * len(part))
-            lines = query(_WAITING_SQL + f" AND ol.order_id IN ({marks})", tuple(part))
+            lines = query(_waiting_sql() + f" AND ol.order_id IN ({marks})", tuple(part))
             others += [w for w in map(Waiting._make, lines) if w.line_id not in seen]
     return walk, others
 

@@ -20,7 +20,7 @@ from backorder_desktop.domain.allocation import RUN_COLUMNS, RunRecord
 from backorder_desktop.domain.shipments import shipment_number
 from backorder_desktop.logs import LOG_NAME
 from backorder_desktop.paths import log_dir
-from backorder_desktop.store.database import binary_text, db, query
+from backorder_desktop.store.database import binary_text, db, query, unindexed
 from backorder_desktop.store.identity import SQLITE_HEADER
 from backorder_desktop.store.rows import stream, to_iso
 
@@ -109,7 +109,8 @@ def rows(kind: str) -> Iterable[tuple[Any, ...]]:
             for number, customer, ordered_at, priority, line, sku, waiting in _stream(
                 "SELECT o.number, o.customer, o.ordered_at, o.priority, ol.line, p.sku, ol.backordered"
                 " FROM order_line ol JOIN orders o ON o.id = ol.order_id"
-                " JOIN product p ON p.id = ol.product_id WHERE ol.backordered > 0 AND o.status = 'open'"
+                " JOIN product p ON p.id = ol.product_id"
+                f" WHERE ol.backordered > 0 AND {unindexed('o.status')} = 'open'"
                 f" ORDER BY {binary_text('o.number')}, ol.line"
             )
         )

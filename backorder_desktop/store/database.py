@@ -284,6 +284,17 @@ def binary_text(expression: str) -> str:
     return expression
 
 
+def unindexed(expression: str) -> str:
+    """EXPRESSION as a term the planner must not start a query from. SQLite, with no statistics
+    (no ANALYZE has been run), prefers an equality on an indexed column to a range on a partial
+    index: it would read every open order by `orders_status`, which grows with the history,
+    instead of the waiting lines by `order_line_waiting`, which grows with the backlog. The
+    unary plus is SQLite's way to say so; PostgreSQL's planner keeps its own statistics."""
+    if isinstance(db.obj, peewee.SqliteDatabase):
+        return f"+{expression}"
+    return expression
+
+
 def param() -> str:
     """The driver's parameter placeholder, for hand-written bulk statements."""
     return str(db.param)
