@@ -18,6 +18,7 @@ from backorder_desktop import __version__
 from backorder_desktop.domain import allocation, clock, planning, preferences, processes, shipments, team
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput, Refused, printable
+from backorder_desktop.domain.words import counted
 from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
 from backorder_desktop.store.database import close, read_only
@@ -202,16 +203,15 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_ship(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ids = shipments.parse_numbers(args.shipment)
     units = shipments.ship(ids)
-    print(f"shipped {', '.join(map(shipments.shipment_number, ids))}: {units} units", file=out)
+    print(f"shipped {', '.join(map(shipments.shipment_number, ids))}: {counted(units, 'unit')}", file=out)
     return OK
 
 
 def cmd_void_shipment(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ids = shipments.parse_numbers(args.shipment)
     units = shipments.void(ids)
-    print(
-        f"voided {', '.join(map(shipments.shipment_number, ids))}: {units} units back on backorder", file=out
-    )
+    numbers = ", ".join(map(shipments.shipment_number, ids))
+    print(f"voided {numbers}: {counted(units, 'unit')} back on backorder", file=out)
     return OK
 
 

@@ -48,15 +48,17 @@ class Entry(NamedTuple):
 ENTRY_COLUMNS = "id, at, login, host, action, subject, details"
 
 
-def record(action: str, subject: str, details: str = "", at: datetime | None = None) -> None:
+def record(action: str, subject: str, details: str = "") -> None:
     """Log one change; inside the change's write transaction."""
-    record_many([(action, subject, details)], at)
+    record_many([(action, subject, details)])
 
 
-def record_many(changes: Iterable[tuple[str, str, str]], at: datetime | None = None) -> None:
-    """Log several changes of one transaction (action, subject, details), in this order."""
+def record_many(changes: Iterable[tuple[str, str, str]]) -> None:
+    """Log several changes of one transaction (action, subject, details), in this order, at the
+    time they are made (a change entered for another time, a receipt dated last week, is logged
+    now: the log says when people did things)."""
     person = who()
-    when = at or clock.now()
+    when = clock.now()
     rows = []
     for action, subject, details in changes:
         if action not in ACTIONS:

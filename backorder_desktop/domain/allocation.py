@@ -103,7 +103,7 @@ def run_process(
         )
         if not (dry_run and read_only()):  # a dry run on a read-only database keeps no record
             try:
-                _save_record(record, slot)
+                _save_record(record, slot, logged=not dry_run)
             except slots.SlotTaken:
                 return _taken(process, trigger, started)
         log.info("%s run skipped: backorder management is off", process)
@@ -185,11 +185,13 @@ def _save_failure(record: RunRecord, slot: datetime | None = None) -> None:
         _log(record)
 
 
-def _save_record(record: RunRecord, slot: datetime | None = None) -> None:
+def _save_record(record: RunRecord, slot: datetime | None = None, logged: bool = True) -> None:
+    """Write a run's record; LOGGED: and its activity row, for a run a person started (not a dry one)."""
     with write():
         slots.claim(record.process, slot)
         _insert_record(record, slot)
-        _log(record)
+        if logged:
+            _log(record)
 
 
 def _log(record: RunRecord) -> None:
@@ -201,7 +203,7 @@ def _log(record: RunRecord) -> None:
         said += f", {counted(record.shipments, 'shipment')}, {counted(record.units, 'unit')}"
     elif record.error:
         said += f": {record.error}"
-    activity.record("run", record.process, said, record.finished_at)
+    activity.record("run", record.process, said)
 
 
 def _slot_value(slot: datetime | None) -> datetime | None:

@@ -143,7 +143,6 @@ def receive(
                 source,
                 f"receipts: {counted(len(receipts), 'receipt')}, {counted(lines, 'line')},"
                 f" {counted(units, 'unit')} received",
-                at,
             )
         else:
             activity.record_many(
@@ -156,7 +155,6 @@ def receive(
                     )
                     for r in receipts
                 ),
-                at,
             )
     return units
 
@@ -218,10 +216,15 @@ def adjust(
         net = sum(a.qty for a in adjustments)
         if source:
             said = f"adjustments: {counted(len(adjustments), 'adjustment')}, net change {net:+,} units"
-            activity.record("import", source, said, at)
+            activity.record("import", source, said)
         else:
             activity.record_many(
-                (("adjustment", a.sku, f"{a.qty:+,} units ({a.reason})") for a in adjustments), at
+                (
+                    "adjustment",
+                    a.sku,
+                    f"{'adds' if a.qty > 0 else 'removes'} {counted(abs(a.qty), 'unit')} ({a.reason})",
+                )
+                for a in adjustments
             )
     return net
 
@@ -293,11 +296,10 @@ def record_returns(
         units = sum(r.qty for r in returns)
         if source:
             said = f"returns: {counted(len(returns), 'return')}, {counted(units, 'unit')} back on hand"
-            activity.record("import", source, said, at)
+            activity.record("import", source, said)
         else:
             activity.record_many(
                 (("return", r.order, f"{counted(r.qty, 'unit')} of {r.sku} back on hand") for r in returns),
-                at,
             )
     return units
 

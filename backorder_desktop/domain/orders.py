@@ -181,7 +181,6 @@ def enter_orders(
             f"orders: {counted(len(orders), 'order')}, {counted(written.lines, 'line')},"
             f" {counted(written.committed, 'unit')} committed in {counted(written.shipments, 'shipment')},"
             f" {counted(sum(backordered.values()), 'unit')} backordered",
-            at,
         )
     return EntryResult(
         orders=len(orders),

@@ -170,7 +170,7 @@ def ship(ids: list[int], at: datetime | None = None) -> int:
             at,
         )
         close_orders_fully_shipped({ln.order_id for ln in lines})
-        activity.record_many(_what_each_had("ship", ids, lines), at)
+        activity.record_many(_what_each_had("ship", ids, lines))
     return sum(ln.qty for ln in lines)
 
 
@@ -219,7 +219,7 @@ def void(ids: list[int], at: datetime | None = None) -> int:
     with write():
         lines = _pending_lines(ids, "void")
         _release(ids, lines, at)
-        activity.record_many(_what_each_had("void-shipment", ids, lines), at)
+        activity.record_many(_what_each_had("void-shipment", ids, lines))
     return sum(ln.qty for ln in lines)
 
 
@@ -301,6 +301,5 @@ def void_order(number: str, at: datetime | None = None) -> tuple[int, int]:
             number,
             f"{counted(released, 'committed unit')} released (shipments voided: {voided});"
             f" {counted(-sum(cancelled.values()), 'backordered unit')} cancelled",
-            at,
         )
     return released, -sum(cancelled.values())

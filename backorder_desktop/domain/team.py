@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import peewee
 
-from backorder_desktop.domain import activity
+from backorder_desktop.domain import clock
 from backorder_desktop.domain.errors import BadInput, Problem, Refused
 from backorder_desktop.store.database import db, query, write
 from backorder_desktop.store.who import Who as Who
@@ -69,8 +69,9 @@ def level_of(user: str) -> str:
 
 def change_level(user: str, level: str) -> str:
     """Make the login role USER an administrator or a staff member of this database, or neither
-    (LEVEL 'none'), and log it; only on PostgreSQL, by the owner or an administrator. Returns
-    what USER was before ('admin', 'staff' or 'none'); the same level changes nothing."""
+    (LEVEL 'none'); only on PostgreSQL, by the owner or an administrator. Returns what USER was
+    before ('admin', 'staff' or 'none'); the same level changes nothing. The server's
+    `backorder_grant` checks it all again, makes the change and logs it (store/groups.py)."""
     if level not in LEVELS:
         raise BadInput([Problem("grant", "level", f"must be admin, staff or none, not {level!r}")])
     if not is_server():
@@ -80,17 +81,17 @@ def change_level(user: str, level: str) -> str:
         )
     require_administrator("granting roles")
     with write():
-        rows = query("SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = ?", (user,))
+        rows = query(
+            "SELECT rolname, rolcanlogin, rolsuper FROM pg_roles WHERE rolname IN (?, ?)",
+            (user, user.lower()),
+        )
         if not rows:
             raise Refused(f"the server has no role {user!r}: create the login first (CREATE ROLE … LOGIN)")
-        ((can_login, superuser),) = rows
+        # As typed, or as PostgreSQL folds a name written without quotes (CREATE ROLE Ann: ann).
+        ((user, can_login, superuser),) = [row for row in rows if row[0] == user] or rows[:1]
         if not can_login:
             raise Refused(f"{user} is not a login role: grant to a person's login, not to a group")
-        before = level_of(user)
-        if before == "owner" or superuser:
+        if superuser or level_of(user) == "owner":
             raise Refused(f"{user} owns this database (or is a superuser): it may do everything already")
-        if before != level:
-            # The row first: an administrator who steps down has no right to write it afterwards.
-            activity.record("grant", user, f"level: {before} -> {level}")
-            query("SELECT backorder_grant(?, ?)", (user, level))
-    return before
+        ((before,),) = query("SELECT backorder_grant(?, ?, ?, ?)", (user, level, who().host, clock.now()))
+    return str(before)

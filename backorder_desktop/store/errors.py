@@ -172,7 +172,8 @@ def explain(error: BaseException, target: str) -> DatabaseProblem | None:
     message = (_SERVER_MESSAGES if from_server else {}).get(kind) or _MESSAGES[kind]
     if from_server or kind is Kind.PERMISSION_DENIED:
         # The server's words name the table, role or host; one line, without a password.
-        lines = [line for line in str(found).splitlines() if not _STATEMENT_ECHO.match(line)]
+        said = str(found).split("\nCONTEXT:", 1)[0]  # not where in a function the server was
+        lines = [line for line in said.splitlines() if not _STATEMENT_ECHO.match(line)]
         detail = hide_password(" ".join(" ".join(lines).split()), target)
         if kind is Kind.SERVER_GONE and getattr(found, "sqlstate", None) is None:
             message = next((said for words, said in _REFUSED if words.search(detail)), message)

@@ -13,7 +13,7 @@ import peewee
 from playhouse.migrations import Runner
 
 from backorder_desktop import __version__
-from backorder_desktop.store import identity
+from backorder_desktop.store import groups, identity
 from backorder_desktop.store.database import (
     close,
     connect,
@@ -50,7 +50,7 @@ def database_version() -> int:
     return max(applied, default=0)
 
 
-def migrate(sqlite_path: str | None = None) -> list[str]:
+def migrate(sqlite_path: str | None = None, place: str = "the database") -> list[str]:
     """Bring the open database to the program's schema; return the steps applied.
 
     Before changing an existing SQLite file a copy is kept beside it, named
@@ -83,7 +83,7 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
         return []
     current = database_version()
     if isinstance(db.obj, peewee.PostgresqlDatabase) and current > 0:
-        _refuse_unless_owner(current)
+        _refuse_unless_owner(current, place)
     if sqlite_path and current > 0:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = Path(f"{sqlite_path}.v{current}-{stamp}.bak")
@@ -98,8 +98,10 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
             if isinstance(db.obj, peewee.PostgresqlDatabase):
                 db.execute_sql("SELECT pg_advisory_xact_lock(7792805)")
             applied: list[str] = runner.up()
-            if current > 0:
+            if current > 0 and applied:  # not when another program upgraded it meanwhile
                 _log_upgrade(current)
+            if applied:  # in the same transaction: an owner who cannot make them makes nothing
+                groups.ensure(place)
             if isinstance(db.obj, peewee.SqliteDatabase):
                 _mark()
     except peewee.DatabaseError:
@@ -109,7 +111,7 @@ def migrate(sqlite_path: str | None = None) -> list[str]:
     return applied
 
 
-def _refuse_unless_owner(current: int) -> None:
+def _refuse_unless_owner(current: int, place: str) -> None:
     """Only the owner of a PostgreSQL database's tables can upgrade them: say so to anyone else,
     before trying."""
     ((owner, may),) = query(
@@ -118,7 +120,7 @@ def _refuse_unless_owner(current: int) -> None:
     )
     if not may:
         raise DatabaseProblem(
-            f"this database was written by an older version of Backorder Desktop (schema {current});"
+            f"{place}: this database was written by an older version of Backorder Desktop (schema {current});"
             f" its owner ({owner}) must open it once with this version to upgrade it",
             Kind.PERMISSION_DENIED,
         )
@@ -186,7 +188,9 @@ def open_database(target: str, create: bool = False) -> str:
                 close()
                 raise
         stop_creating()
-        applied = migrate(sqlite_path=None if postgres else target)
+        applied = migrate(sqlite_path=None if postgres else target, place=shown(target))
+        if postgres:
+            groups.ensure(shown(target))
     except (peewee.DatabaseError, sqlite3.Error) as error:
         problem = explain(error, target)
         if problem is None:

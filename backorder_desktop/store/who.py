@@ -37,7 +37,13 @@ def who() -> Who:
 
 
 def _os_login() -> str:
+    """The login of the process's user, by its uid where there are uids (the environment's USER
+    could be set to anything); on Windows, as getpass finds it."""
     try:
+        import pwd
+    except ImportError:
         return getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (a bare container)
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # no name for this uid (a bare container)
         return str(os.getuid())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import getpass
 import json
+import os
 import socket
 import sqlite3
 
@@ -33,6 +34,7 @@ def the_user(cli: Cli) -> str:
 
 
 def test_a_day_of_work_is_logged_row_for_row_with_who_and_old_and_new_values(cli: Cli) -> None:
+    cli.ok("run", "primary", "--dry-run")  # skipped (management off), and a dry run: no row
     cli.import_ok("products", "products.csv", PRODUCTS_CSV)
     cli.import_ok("receipts", "receipts.csv", RECEIPTS_CSV)
     cli.import_ok("orders", "orders.csv", ORDERS_CSV)
@@ -69,7 +71,7 @@ def test_a_day_of_work_is_logged_row_for_row_with_who_and_old_and_new_values(cli
         ("schedule", "7792", "on: off -> on; every: 30 -> 15; days: mon-fri -> mon-sat"),
         ("ship", "S0000001", "2 lines, 10 units"),
         ("import", "more.csv", "receipts: 1 receipt, 1 line, 4 units received"),
-        ("run", "primary", "run 1 (cli): ok, 1 shipment, 4 units"),
+        ("run", "primary", "run 2 (cli): ok, 1 shipment, 4 units"),  # run 1: the dry run
         ("void-shipment", "S0000003", "1 line, 4 units"),
         ("import", "count.csv", "adjustments: 1 adjustment, net change +5 units"),
         ("import", "back.csv", "returns: 1 return, 1 unit back on hand"),
@@ -110,7 +112,12 @@ def test_on_sqlite_the_database_refuses_to_change_or_delete_a_row(cli: Cli) -> N
     cli.ok("prefs", "--enable")
     connection = sqlite3.connect(cli.db)
     try:
-        for statement in ("UPDATE activity SET details = 'nothing'", "DELETE FROM activity"):
+        for statement in (
+            "UPDATE activity SET details = 'nothing'",
+            "DELETE FROM activity",
+            "INSERT OR REPLACE INTO activity (id, at, login, host, action, subject, details)"
+            " VALUES (1, '2020-01-01', 'someone', 'x', 'prefs', 'Order Entry', 'nothing')",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 connection.execute(statement)
         assert connection.execute("SELECT COUNT(*), MAX(details) FROM activity").fetchone() == (
@@ -129,3 +136,14 @@ def test_grant_on_sqlite_says_the_file_is_the_boundary_and_changes_nothing(cli: 
     assert activity(cli) == []
     bad = cli.run("grant", "alice", "boss")
     assert bad.returncode == 2 and "invalid choice: 'boss'" in bad.stderr
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("place", ["sqlite"], indirect=True)
+def test_on_sqlite_the_user_is_the_login_of_the_process_not_what_the_environment_says(cli: Cli) -> None:
+    import pwd
+
+    cli.env = {"USER": "=HYPERLINK()", "LOGNAME": "=HYPERLINK()"}
+    cli.ok("prefs", "--enable")
+    (row,) = activity(cli)
+    assert row["user"] == pwd.getpwuid(os.getuid()).pw_name

@@ -4,8 +4,10 @@ the program checks, and `grant`'s refusals."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -15,6 +17,7 @@ from tests.places import Place
 from tests.teams import as_user, new_login, sql_as, team_database
 
 pytestmark = pytest.mark.parametrize("place", ["postgresql"], indirect=True)
+SAVED = Path(__file__).resolve().parent.parent / "store" / "saved"
 
 
 @dataclass
@@ -136,7 +139,7 @@ PLAIN_SQL_REFUSED = {
     "rewrite the log": "UPDATE activity SET details = 'nothing happened'",
     "delete the log": "DELETE FROM activity",
     "empty the log": "TRUNCATE activity",
-    "grant by hand": "SELECT backorder_grant(session_user::text, 'admin')",
+    "grant by hand": "SELECT backorder_grant(session_user::text, 'admin', 'x', localtimestamp::timestamp)",
     "widen the groups": "UPDATE team SET staff_role = 'postgres'",
 }
 
@@ -196,8 +199,11 @@ def test_an_owner_who_cannot_create_roles_is_told_what_to_ask_for_and_nothing_is
     assert "Traceback" not in done.stderr
     assert "no tables yet" in cli.run("check").stderr, "nothing was made"
     # A server administrator makes the groups and lets the owner hand them out: then init works.
-    admin_group, staff_group = f"backorder_admin_{name}", f"backorder_staff_{name}"
-    for group in (admin_group, staff_group):
+    groups = re.findall(r'"(backorder_(?:admin|staff)_[a-z0-9_]+)"', done.stderr)
+    with psycopg.connect(place.server) as admin:
+        ((oid,),) = admin.execute("SELECT oid FROM pg_database WHERE datname = %s", (name,)).fetchall()
+    assert groups == [f"backorder_admin_{name}_{oid}", f"backorder_staff_{name}_{oid}"], "named the groups"
+    for group in groups:
         sql_as(place.server, f'CREATE ROLE "{group}" NOLOGIN')
         sql_as(place.server, f'GRANT "{group}" TO "{owner}" WITH ADMIN OPTION')
     assert "created a new empty database" in cli.ok("init")
@@ -251,3 +257,142 @@ def test_a_staff_members_scheduled_run_works_and_is_no_ones_in_the_log(team: Tea
     finally:
         database.close()
     assert activity_rows(team.owner) == before
+
+
+def test_databases_whose_names_look_alike_or_come_again_never_share_groups(team: Team, place: Place) -> None:
+    """`shop-1` and `shop_1` make the same slug, and a database dropped and made again has its old
+    name: the groups are named after the database's oid too, so each has its own."""
+    assert place.server
+    stranger = new_login(place.server, "stranger")
+    seen: set[str] = set()
+    for name in ("shop-1", "shop_1", "shop-1"):
+        sql_as(place.server, f'DROP DATABASE IF EXISTS "{name}"')
+        sql_as(place.server, f'CREATE DATABASE "{name}"')
+        url = place.server.rsplit("/", 1)[0] + f"/{name}"
+        owner = cli_on_db(team.owner, url)
+        owner.ok("init")
+        with psycopg.connect(url) as connection:
+            ((groups,),) = connection.execute("SELECT admin_role || ' ' || staff_role FROM team").fetchall()
+        assert groups not in seen, "a group of another database"
+        seen.add(groups)
+        if name == "shop_1":
+            owner.ok("grant", stranger, "admin")
+    done = cli_on_db(team.owner, as_user(url, stranger)).run("schedules", "set", "7792", "--on")
+    assert done.returncode == 1 and "has no rights in this database" in done.stderr
+    for name in ("shop-1", "shop_1"):
+        sql_as(place.server, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_a_copy_of_a_database_gets_groups_of_its_own_and_says_so(team: Team, place: Place) -> None:
+    assert place.server
+    original = team.owner.db.rsplit("/", 1)[1]
+    copy = f"{original}_copy"
+    team.owner.ok("check")  # and leaves: a database someone is connected to cannot be copied
+    sql_as(place.server, f'CREATE DATABASE "{copy}" TEMPLATE "{original}"')
+    try:
+        url = team.owner.db.rsplit("/", 1)[0] + f"/{copy}"
+        staff_there = cli_on_db(team.owner, as_user(url, team.staff_name))
+        first = staff_there.run("check")
+        assert first.returncode == 1 and "its owner (postgres) must open it once" in first.stderr
+        owner_there = cli_on_db(team.owner, url)
+        owner_there.ok("check")
+        *_, (user, action, subject, details) = activity_rows(owner_there)
+        assert (user, action, subject) == ("postgres", "grant", "groups")
+        assert (
+            f"grant again whom it needs of {', '.join(sorted([team.admin_name, team.staff_name]))}" in details
+        )
+        refused = staff_there.run("ship", "S0000002")
+        assert refused.returncode == 1 and "has no rights in this database" in refused.stderr
+        owner_there.ok("grant", team.staff_name, "staff")
+        staff_there.ok("ship", "S0000002")
+        done = team.staff.run("void-shipment", "S0000002")
+        assert done.returncode == 0, "the original is untouched by what was done in the copy"
+    finally:
+        sql_as(place.server, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+
+def test_staff_cannot_take_log_ids_to_come_or_rename_who_closed_a_shipment(team: Team) -> None:
+    ((top,),) = _rows(team.owner.db, "SELECT MAX(id) FROM activity")
+    for forged in (top + 1, top + 2, -5):
+        sql_as(
+            team.staff.db,
+            "INSERT INTO activity (id, at, login, host, action, subject)"
+            f" VALUES ({forged}, '2020-01-01', 'postgres', 'x', 'ship', 'S1')",
+        )
+    team.owner.ok("prefs", "--enable")  # the next ids were not taken: nothing is blocked
+    assert min(i for (i,) in _rows(team.owner.db, "SELECT id FROM activity")) > 0
+    sql_as(
+        team.staff.db,
+        f"UPDATE shipment SET closed_user = '{team.admin_name}', created_user = 'x' WHERE id = 1",
+    )
+    assert _rows(team.owner.db, "SELECT created_user, closed_user FROM shipment WHERE id = 1") == [
+        ("postgres", team.staff_name)
+    ]
+
+
+def test_grant_says_when_a_membership_granted_by_hand_keeps_someone_an_administrator(
+    team: Team, place: Place
+) -> None:
+    assert place.server
+    ((admin_group,),) = _rows(team.owner.db, "SELECT admin_role FROM team")
+    club = new_login(place.server, "club")
+    sql_as(place.server, f'GRANT "{admin_group}" TO "{club}"')
+    sql_as(place.server, f'GRANT "{club}" TO "{team.admin_name}"')
+    before = activity_rows(team.owner)
+    done = team.owner.run("grant", team.admin_name, "staff")
+    assert done.returncode == 1
+    assert f"{team.admin_name} is still an administrator through a membership granted by hand" in done.stderr
+    assert activity_rows(team.owner) == before, "nothing changed, nothing logged"
+
+
+def test_granting_in_plain_sql_is_checked_and_logged_the_same(team: Team) -> None:
+    ((admin_group,),) = _rows(team.owner.db, "SELECT admin_role FROM team")
+    for member in (admin_group, "postgres", "nobody"):
+        with pytest.raises(psycopg.errors.InvalidParameterValue):
+            sql_as(
+                team.admin.db, f"SELECT backorder_grant('{member}', 'staff', 'x', localtimestamp::timestamp)"
+            )
+    sql_as(
+        team.admin.db, f"SELECT backorder_grant('{team.staff_name}', 'admin', 'x', localtimestamp::timestamp)"
+    )
+    assert activity_rows(team.owner)[-1] == (
+        team.admin_name,
+        "grant",
+        team.staff_name,
+        "level: staff -> admin",
+    )
+
+
+def test_an_upgrade_takes_back_every_right_given_by_hand_before_there_were_groups(place: Place) -> None:
+    """A team that shared a database before version 5 granted rights by hand: after the upgrade
+    only the groups have any."""
+    assert place.server
+    url = place.bare("older")
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute((SAVED / "schema-3.sql").read_text(encoding="utf-8"))
+    clerk = new_login(place.server, "clerk")
+    sql_as(url, f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{clerk}"')
+    sql_as(url, f'ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO "{clerk}"')
+    sql_as(url, f'ALTER DEFAULT PRIVILEGES GRANT ALL ON FUNCTIONS TO "{clerk}"')
+    sql_as(as_user(url, clerk), "UPDATE schedule SET every = 25")  # as the clerk could, before
+    owner = cli_on(place, url)
+    owner.ok("check")  # upgrades it
+    for statement in (
+        "UPDATE schedule SET every = 5",
+        "SELECT 1 FROM shipment",
+        "CREATE TRIGGER t BEFORE INSERT ON activity FOR EACH ROW EXECUTE FUNCTION activity_refuse_change()",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            sql_as(as_user(url, clerk), statement)
+    given = _rows(
+        url,
+        "SELECT COUNT(*) FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) a"
+        f" WHERE a.grantee = '{clerk}'::regrole",
+    )
+    assert given == [(0,)], "no right given by default to what the owner makes later"
+    assert "has no rights in this database" in cli_on_db(owner, as_user(url, clerk)).run("check").stderr
+
+
+def _rows(url: str, statement: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(url) as connection:
+        return connection.execute(statement).fetchall()

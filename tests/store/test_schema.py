@@ -118,7 +118,7 @@ watermark: process ledger_id
 schedule: code name enabled every unit days start end saved_at?
 schema_migration: id name applied
 activity: id at login host action subject details
-team: admin_role staff_role
+team: database_oid admin_role staff_role
 """
 SERVER_ONLY = {"team"}  # the names of the groups of administrators and staff (SPEC 8)
 # Indexes besides primary keys: name -> (table, unique, columns, partial). The unique ones keep
@@ -148,7 +148,19 @@ INDEXES = {
     "activity_at": ("activity", False, ("at",), False),
 }
 # Names in the program's SQL that are not tables of ours: a common table expression, catalogues.
-NOT_TABLES = {"held", "information_schema", "sqlite_master", "pg_roles", "pg_tables"}
+NOT_TABLES = {"held", "information_schema", "sqlite_master"} | {
+    f"pg_{catalogue}"
+    for catalogue in (
+        "roles",
+        "tables",
+        "class",
+        "database",
+        "default_acl",
+        "namespace",
+        "proc",
+        "auth_members",
+    )
+}
 
 
 def _expected_columns() -> dict[str, list[str]]:
