@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -55,14 +56,33 @@ def rows(tab) -> list[dict[str, str]]:
     ]
 
 
-def colleague(shop: str, request: pytest.FixtureRequest) -> tuple[str, dict[str, str], str]:
-    """A colleague at another desk: the database as they open it, their environment, their name
-    (on SQLite another login of the machine; on a server a staff member's role)."""
+def colleague_imports(shop: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A colleague at another desk imports a receipt; returns their name. On a server, a staff
+    member's role runs the command line. On SQLite the person is the login of the process, by
+    its uid, and this machine has only one: the row another login's import would write is
+    written as SQLite would get it from another program."""
+    receipts = tmp_path / "PO-88.csv"
+    receipts.write_text(
+        "receipt,received_at,sku,qty\nPO-88,2026-11-24T09:30:00,NW-001,12\n", encoding="utf-8"
+    )
     if not is_postgres(shop):
-        return shop, {**os.environ, "LOGNAME": "alice", "USER": "alice"}, "alice"
+        with sqlite3.connect(shop) as other:
+            other.execute(
+                "INSERT INTO activity (at, login, host, action, subject, details) VALUES"
+                " ('2026-11-24 09:31:00', 'alice', 'desk-2', 'import', 'PO-88.csv', 'receipts: 1 receipt')"
+            )
+        return "alice"
     name = new_login(require_postgres(request), "alice")
     team.change_level(name, "staff")  # by the window's person: the owner
-    return as_user(shop, name), dict(os.environ), name
+    done = subprocess.run(
+        [str(CLI), "--db", as_user(shop, name), "import", "receipts", str(receipts)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+    )
+    assert done.returncode == 0, done.stderr
+    return name
 
 
 def test_changes_made_in_the_window_show_newest_first_and_the_filters_narrow_them(
@@ -145,19 +165,7 @@ def test_changes_made_in_the_window_show_newest_first_and_the_filters_narrow_the
 
     # By person: a colleague's import shows (the tab reads it by itself), and the User filter
     # offers them and shows only theirs.
-    db, env, name = colleague(shop, request)
-    receipts = tmp_path / "PO-88.csv"
-    receipts.write_text(
-        "receipt,received_at,sku,qty\nPO-88,2026-11-24T09:30:00,NW-001,12\n", encoding="utf-8"
-    )
-    done = subprocess.run(
-        [str(CLI), "--db", db, "import", "receipts", str(receipts)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
+    name = colleague_imports(shop, request, tmp_path)
     qtbot.waitUntil(lambda: activity.user.findText(name) >= 0, timeout=10_000)
     qtbot.waitUntil(lambda: rows(activity)[0]["User"] == name, timeout=10_000)
     assert activity.user.findText(me) >= 0
