@@ -105,6 +105,24 @@ def _set_up(owner: str, place: str) -> tuple[str, str]:
         run(f'CREATE ROLE "{group}" NOLOGIN')
     _revoke_every_right(str(schema), owner)
     run(f'GRANT "{staff}" TO "{admin}"')  # administrators are staff too
+    _give_rights(str(schema), admin, staff)
+    run("DELETE FROM team")
+    run("INSERT INTO team (database_oid, admin_role, staff_role) VALUES (%s, %s, %s)", (oid, admin, staff))
+    log.info("gave the database %s its groups %s and %s", name, admin, staff)
+    return admin, staff
+
+
+def give_rights_again() -> None:
+    """After a migration step on a database with groups: the groups' rights on every table as
+    they should be, a table the step made included (so that no step has to remember it)."""
+    if not isinstance(db.obj, peewee.PostgresqlDatabase) or not _set_up_here():
+        return
+    ((schema, admin, staff),) = query("SELECT current_schema(), admin_role, staff_role FROM team")
+    _give_rights(str(schema), str(admin), str(staff))
+
+
+def _give_rights(schema: str, admin: str, staff: str) -> None:
+    run = db.execute_sql
     run(f'GRANT USAGE ON SCHEMA "{schema}" TO "{staff}"')
     run(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{staff}"')
     run(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{staff}"')
@@ -117,10 +135,6 @@ def _set_up(owner: str, place: str) -> tuple[str, str]:
     run(_GRANT_FUNCTION.replace("{schema}", f'"{schema}"'))
     run("REVOKE ALL ON FUNCTION backorder_grant(TEXT, TEXT, TEXT, TIMESTAMP) FROM PUBLIC")
     run(f'GRANT EXECUTE ON FUNCTION backorder_grant(TEXT, TEXT, TEXT, TIMESTAMP) TO "{admin}"')
-    run("DELETE FROM team")
-    run("INSERT INTO team (database_oid, admin_role, staff_role) VALUES (%s, %s, %s)", (oid, admin, staff))
-    log.info("gave the database %s its groups %s and %s", name, admin, staff)
-    return admin, staff
 
 
 def _revoke_every_right(schema: str, owner: str) -> None:

@@ -102,6 +102,7 @@ def migrate(sqlite_path: str | None = None, place: str = "the database") -> list
                 _log_upgrade(current)
             if applied:  # in the same transaction: an owner who cannot make them makes nothing
                 groups.ensure(place)
+                groups.give_rights_again()  # a table a step made has the groups' rights too
             if isinstance(db.obj, peewee.SqliteDatabase):
                 _mark()
     except peewee.DatabaseError:

@@ -396,3 +396,24 @@ def test_an_upgrade_takes_back_every_right_given_by_hand_before_there_were_group
 def _rows(url: str, statement: str) -> list[tuple[object, ...]]:
     with psycopg.connect(url) as connection:
         return connection.execute(statement).fetchall()
+
+
+def test_a_table_a_later_step_adds_is_staffs_to_write(
+    team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No step needs to remember the groups: after any step their rights are given again."""
+    import shutil
+
+    from backorder_desktop.store import schema
+
+    ladder = tmp_path / "steps"
+    shutil.copytree(schema.MIGRATIONS, ladder, ignore=shutil.ignore_patterns("__pycache__"))
+    (ladder / "0099_labels.py").write_text(
+        "def up(migrator, db):\n"
+        "    db.execute_sql('CREATE TABLE label (id SERIAL PRIMARY KEY, text TEXT)')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(schema, "MIGRATIONS", ladder)
+    team.owner.ok("check")  # the owner's opening applies the step
+    sql_as(team.staff.db, "INSERT INTO label (text) VALUES ('fragile')")
+    assert _rows(team.staff.db, "SELECT text FROM label") == [("fragile",)]
