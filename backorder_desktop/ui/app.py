@@ -15,6 +15,7 @@ from backorder_desktop.scheduling.engine import Engine
 from backorder_desktop.store.errors import DatabaseProblem
 from backorder_desktop.store.schema import open_database
 from backorder_desktop.store.urls import shown
+from backorder_desktop.ui import style
 from backorder_desktop.ui.errors import ErrorReporter, report_before_the_window
 from backorder_desktop.ui.main_window import MainWindow, make_engine
 from backorder_desktop.ui.workers import wait_for_background
@@ -38,6 +39,9 @@ def prepare(target: str, demo: bool, create: bool = False) -> None:
 
 def build(target: str, engine: Engine | None = None) -> tuple[MainWindow, Engine, EngineBridge]:
     """The main window on an open database, with its engine (not yet started)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        style.use(existing)
     bridge = EngineBridge()
     engine = engine or make_engine(target, bridge)
     engine.listener = bridge.listener()
@@ -52,9 +56,10 @@ def run_window(args: argparse.Namespace) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Backorder Desktop")
-    style = resource("style.qss")
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    style.use(app)
+    sheet = resource("style.qss")
+    if sheet.is_file():
+        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
     target = args.db or (demo_database() if args.demo else default_database())
     try:
         # The first start makes the default (or demo) database; any other path must hold one.

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSignalBlocker, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
         self.tray = Tray(self)
         self._build_status_bar()
         self._build_menus()
+        # Tab moves between controls; in a table the arrow keys move between cells.
+        for view in self.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)
         self._connect()
         self._restore()
         self.load_all()

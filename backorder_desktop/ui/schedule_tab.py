@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +32,7 @@ from backorder_desktop.domain.errors import BadInput, Problem
 from backorder_desktop.ui.errors import plain_message
 from backorder_desktop.ui.format import when
 from backorder_desktop.ui.rights import ONLY_ADMINISTRATOR, refusal_text, refused_for_rights, staff_line
-from backorder_desktop.ui.widgets import INVALID, button, label_for, named
+from backorder_desktop.ui.widgets import INVALID, TimeBox, button, label_for, named
 from backorder_desktop.ui.workers import in_background
 
 # The editor's label of each field of a schedule, for its messages.
@@ -53,7 +52,9 @@ def labelled_message(problem: Problem) -> str:
 
 
 log = logging.getLogger(__name__)
-# A pause in typing Run every this long saves the number typed so far.
+# What a refusal's message ends with: the editor is back to what is saved.
+REFUSED = "not saved; the editor shows the schedule as saved."
+# A pause in typing (Run every, a time) this long saves what was typed so far.
 TYPING_PAUSE_MS = 800
 
 COLUMNS = ("On", "Code", "Name", "Schedule", "Next run", "Last run", "Last outcome")
@@ -118,10 +119,8 @@ class ScheduleTab(QWidget):
         days_label = QLabel("On days:")
         grid.addWidget(days_label, 2, 0)
         grid.addLayout(days_row, 2, 1, 1, 3)
-        self.start = QTimeEdit()
-        self.end = QTimeEdit()
-        for edit in (self.start, self.end):
-            edit.setDisplayFormat("HH:mm")
+        self.start = TimeBox()
+        self.end = TimeBox()
         grid.addWidget(label_for("Start:", self.start), 3, 0)
         grid.addWidget(self.start, 3, 1)
         grid.addWidget(label_for("End:", self.end), 3, 2)
@@ -146,19 +145,23 @@ class ScheduleTab(QWidget):
 
         # Every change saves what the editor shows, all of it: what a person sees is what is saved.
         self.enabled.toggled.connect(lambda _on: self._save("enabled"))
-        # A typed number is one change, saved when typing pauses or ends (Enter, Tab, leaving
-        # the box), not one per key: typing 1441 must not save 14 and 144 on the way.
+        # A typed number or time is one change, saved when typing pauses or ends (Enter, Tab,
+        # leaving the box), not one per key or per step of a held arrow key: typing 1441 must
+        # not save 14 and 144 on the way, nor 08:3 before 08:30.
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)
         self._typing.setInterval(TYPING_PAUSE_MS)
-        self._typing.timeout.connect(lambda: self._save("every"))
-        self.every.valueChanged.connect(lambda _n: self._typing.start())
-        self.every.editingFinished.connect(self._typed)
+        self._typing.timeout.connect(self._typed)
+        self._typed_field = ""  # the field whose typing waits for the pause
+        self.every.valueChanged.connect(lambda _n: self._typing_in("every"))
+        self.start.timeChanged.connect(lambda _t: self._typing_in("start"))
+        self.end.timeChanged.connect(lambda _t: self._typing_in("end"))
+        self.every.editingFinished.connect(lambda: self._finished("every"))
+        self.start.editingFinished.connect(lambda: self._finished("start"))
+        self.end.editingFinished.connect(lambda: self._finished("end"))
         self.unit.currentIndexChanged.connect(lambda _i: self._save("unit"))
         for box in self.days:
             box.toggled.connect(lambda _on: self._save("days"))
-        self.start.timeChanged.connect(lambda _t: self._save("start"))
-        self.end.timeChanged.connect(lambda _t: self._save("end"))
         self.run_now.clicked.connect(lambda: self.run_now_requested.emit(processes.PROCESS_OF[self.code]))
         self._invalid = False
         self._edits = 0  # changes made in the editor; a result only shows if it is the latest's
@@ -187,11 +190,25 @@ class ScheduleTab(QWidget):
         for widget in self._changers():
             widget.setEnabled(self.administrator and (widget is not self.end or unit != "days"))
 
+    def _typing_in(self, field: str) -> None:
+        """FIELD changed by typing or an arrow key: saved at the pause (another field's typing
+        that waits is saved first)."""
+        if self._typed_field and self._typed_field != field:
+            self._typed()
+        self._typed_field = field
+        self._typing.start()
+
+    def _finished(self, field: str) -> None:
+        """Enter, Tab or a click elsewhere in FIELD's box: what was typed there is saved now."""
+        if self._typed_field == field:
+            self._typed()
+
     def _typed(self) -> None:
-        """Typing in Run every ended: save now what waits for the pause."""
-        if self._typing.isActive():
-            self._typing.stop()
-            self._save("every")
+        """Typing ended (a pause, Enter, leaving the box): save now what waits."""
+        field, self._typed_field = self._typed_field, ""
+        self._typing.stop()
+        if field:
+            self._save(field)
 
     def editing(self) -> bool:
         """Whether the editor holds something of the person's that the database does not have
@@ -273,7 +290,12 @@ class ScheduleTab(QWidget):
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
-            self.code = self.rows[rows[0].row()].code
+            code = self.rows[rows[0].row()].code
+            if code != self.code:
+                self._typed()  # what was typed for the schedule left is saved for it
+                self._mark(None)  # the message goes with the schedule it was about
+                self.message.setText("")
+            self.code = code
             self._fill_editor()
 
     def _fill_editor(self) -> None:
@@ -294,7 +316,6 @@ class ScheduleTab(QWidget):
         self._enable_editor(rule.unit)
         del blockers
         self._show_plan(row)
-        self._mark(None)
 
     def _show_plan(self, row: schedules.Schedule) -> None:
         self.summary.setText(planning.describe(row.rule))
@@ -326,6 +347,14 @@ class ScheduleTab(QWidget):
             self.message.setStyleSheet("color: #c0392b;")
             self.message.setText(message)
 
+    def _refuse(self, row: schedules.Schedule, problems: list[Problem]) -> None:
+        """A change cannot be saved: the editor shows ROW as saved again, and the message says
+        what was refused and why, by the label of the control (marked until the next change or
+        another schedule is chosen)."""
+        self._fill_editor()
+        said = "; ".join(map(labelled_message, problems))
+        self._mark(problems[0].field, f"{said} — {REFUSED}")
+
     def _save(self, field: str) -> None:
         """FIELD was changed: save the schedule as the editor shows it, or say why not."""
         code = self.code
@@ -335,16 +364,19 @@ class ScheduleTab(QWidget):
             return
         self._edits += 1
         edit = self._edits
-        # Refuse at once, where it was typed, without touching the database.
+        # Refuse at once, where it was typed, without touching the database; the editor goes
+        # back to what is saved, and the message says what was refused.
         problems = schedules.problems_with(replace(row.rule, **change), f"schedule {code}")
         if problems:
-            self._mark(problems[0].field, "; ".join(map(labelled_message, problems)) + " — not saved.")
+            self._refuse(row, problems)
             return
 
         def done(saved: schedules.Schedule) -> None:
             self._saving -= 1
             if edit != self._edits:
                 # A later change is on its way or was refused: its result speaks for the editor.
+                if self._invalid and self._saving == 0:
+                    self.load()  # refused meanwhile: the editor shows what is saved, this too
                 self.saved.emit(code)
                 return
             self._mark(None)
@@ -360,8 +392,7 @@ class ScheduleTab(QWidget):
                 log.warning("schedule %s: an earlier change was not saved: %s", code, error)
                 return
             if isinstance(error, BadInput):
-                first = error.problems[0]
-                self._mark(first.field, f"{labelled_message(first)} — not saved.")
+                self._refuse(row, error.problems)
             elif refused_for_rights(error):
                 # Not the person's to change after all: the saved schedule is shown again.
                 self._fill_editor()

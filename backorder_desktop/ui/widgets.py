@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFocusEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QStyleOption,
     QStyleOptionHeader,
     QTableView,
+    QTimeEdit,
     QWidget,
 )
 
@@ -59,6 +60,24 @@ def sort_arrows() -> SortArrows:
     if _sort_arrows is None:
         _sort_arrows = SortArrows()
     return _sort_arrows
+
+
+class TimeBox(QTimeEdit):
+    """A 24-hour HH:MM box that takes a typed time where it is clicked: the hour or the minutes
+    clicked into are selected, so that typing replaces them (a plain QTimeEdit puts the cursor
+    there, and a typed digit then makes no time and is dropped)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("HH:mm")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self.setSelectedSection(self.currentSection())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.setSelectedSection(self.currentSection())
 
 
 def named(widget: W, label: str) -> W:

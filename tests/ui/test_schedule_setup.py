@@ -39,6 +39,15 @@ def type_every(qtbot, tab, text: str) -> None:
     qtbot.keyClick(tab.every, Qt.Key.Key_Return)
 
 
+def type_time(qtbot, box, digits: str) -> None:
+    """Click into a time box, type DIGITS over the hour and minutes, and press Enter."""
+    box.setFocus()
+    box.setCurrentSectionIndex(0)
+    box.setSelectedSection(box.currentSection())
+    qtbot.keyClicks(box, digits)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
 def expected_next_runs(rule: planning.Rule) -> set[str]:
     """The next run as the window writes it, at this minute and the next (the clock may tick)."""
     tz = clock.local_zone()
@@ -109,7 +118,7 @@ def test_invalid_schedule_value_is_refused_and_not_saved(qtbot, window):
     before = db_rules()
     type_every(qtbot, tab, "0")
     settle()
-    assert tab.every.value() == 0
+    assert tab.every.value() == 30, "the editor shows what is saved"
     assert tab.every.styleSheet(), "the Run every box is marked"
     assert "every" in tab.message.text().lower()
     assert "not saved" in tab.message.text().lower()
@@ -137,6 +146,7 @@ def test_invalid_schedule_value_is_refused_and_not_saved(qtbot, window):
     click(qtbot, tab.days[FRI])
     settle()
     assert all(box.styleSheet() for box in tab.days), "the day boxes are marked"
+    assert tab.days[FRI].isChecked(), "the editor shows what is saved"
     assert "day" in tab.message.text().lower()
     assert "not saved" in tab.message.text().lower()
     assert db_rules() == before
@@ -145,9 +155,10 @@ def test_invalid_schedule_value_is_refused_and_not_saved(qtbot, window):
     tab.load()  # the editor shows what is saved again (Fri on)
     assert tab.days[FRI].isChecked()
     before = db_rules()
-    tab.end.setTime(QTime(6, 0))
+    type_time(qtbot, tab.end, "0600")
     settle()
     assert tab.end.styleSheet(), "the End box is marked"
+    assert tab.end.time() == QTime(19, 0), "the editor shows what is saved"
     assert "end" in tab.message.text().lower()
     assert "not saved" in tab.message.text().lower()
     assert db_rules() == before
@@ -208,13 +219,13 @@ def test_schedule_editor_refuses_every_value_that_cannot_be_right(qtbot, window)
     def refused(label: str, fragment: str, before: dict) -> None:
         message = tab.message.text()
         assert message.startswith(f"{label}: ") and fragment in message, message
-        assert message.endswith("— not saved."), message
+        assert message.endswith(f"— {schedule_tab.REFUSED}"), message
         assert db_rules() == before, f"saved although refused: {message}"
 
     for unit, limit in (("minutes", 1440), ("hours", 168), ("days", 365)):
-        tab.unit.setCurrentIndex(tab.unit.findData(unit))
-        settle()
         type_every(qtbot, tab, "1")
+        settle()
+        tab.unit.setCurrentIndex(tab.unit.findData(unit))
         settle()
         assert schedules.load(PRIMARY).rule.unit == unit
         before = db_rules()
@@ -291,14 +302,15 @@ def test_a_number_typed_into_run_every_is_saved_once_when_typing_pauses(qtbot, w
     before = db_rules()
     tab.every.selectAll()
     qtbot.keyClicks(tab.every, "1441")
-    qtbot.waitUntil(lambda: tab.message.text().endswith("— not saved."), timeout=5_000)
+    qtbot.waitUntil(lambda: tab.message.text().endswith(schedule_tab.REFUSED), timeout=5_000)
     settle()
     assert saved_every == [45], "14 and 144 were saved on the way to 1441"
     assert db_rules() == before
 
-    # A refresh nobody asked for (the scheduler reports) leaves the refused value on screen.
+    assert tab.every.value() == 45, "the editor shows what is saved"
+    # A refresh nobody asked for (the scheduler reports) leaves the refusal said and marked.
     window._schedules_changed(window.engine.next_runs())
-    assert tab.every.value() == 1441 and tab.every.styleSheet()
+    assert tab.every.value() == 45 and tab.every.styleSheet()
     assert tab.message.text().startswith("Run every: ")
 
 
@@ -308,8 +320,9 @@ def test_a_late_result_of_an_earlier_save_does_not_hide_a_refusal(qtbot, window)
     click(qtbot, tab.days[SAT])  # saved in the background...
     type_every(qtbot, tab, "1441")  # ...while this is refused at once
     settle()
-    assert tab.message.text() == "Run every: must be 1 to 1440 minutes, not 1441 — not saved."
-    assert tab.every.value() == 1441 and tab.every.styleSheet()
-    assert tab.days[SAT].isChecked()
+    assert tab.message.text() == f"Run every: must be 1 to 1440 minutes, not 1441 — {schedule_tab.REFUSED}"
+    assert tab.every.styleSheet()
+    qtbot.waitUntil(lambda: tab.days[SAT].isChecked(), timeout=5_000)  # saved meanwhile: shown
+    assert tab.every.value() == 30
     saved = schedules.load(PRIMARY).rule
     assert SAT in saved.days and saved.every == 30, "the day was saved, the refused number not"
