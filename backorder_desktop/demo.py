@@ -2,10 +2,11 @@
 
 The 830 orders are entered in date order against opening stock that covers
 most, not all, of the history, so real backorders arise where demand outran
-stock. Historical shipments are marked shipped, the last week's stay pending
-for review, and the suppliers' open purchase orders arrive as receipts that
-the first Primary run can allocate. Dates move forward by whole weeks so the
-newest order is from the past week and weekdays stay true.
+stock. Each historical shipment is dated when its order was placed and shipped
+on Northwind's shipped date; the last week's stay pending for review, and the
+suppliers' open purchase orders arrive as receipts that the first Primary run
+can allocate. Dates move forward by whole weeks so the newest order is from the
+past week, never today, and weekdays stay true.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import io
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from backorder_desktop.domain import clock, inventory, orders, preferences, products, shipments
+from backorder_desktop.domain import clock, inventory, ledger, orders, preferences, products, shipments
 from backorder_desktop.domain.errors import Refused
 from backorder_desktop.paths import resource
-from backorder_desktop.store.database import query, write
+from backorder_desktop.store.database import executemany, query, write
 
 # Share of each product's historical shipped demand on the shelf at the start:
 # enough to serve most of the history, short enough that the recent months wait.
@@ -35,8 +36,10 @@ def sku(product_id: str) -> str:
 
 
 def _shift(orders_table: list[dict[str, str]], today: date) -> timedelta:
+    """Whole weeks (weekdays stay true) that bring the newest order to yesterday or the six days
+    before: never today, whose hours may be still to come."""
     last = max(date.fromisoformat(o["OrderDate"]) for o in orders_table)
-    weeks = (today - last).days // 7
+    weeks = (today - timedelta(days=1) - last).days // 7
     return timedelta(weeks=weeks)
 
 
@@ -103,23 +106,25 @@ def _load(today: date) -> str:
         for o in history
     ]
     result = orders.enter_orders(entered, at=first_day, source="demo: orders.csv")
+    _date_the_shipments_as_their_orders()
 
-    week_ago = datetime.combine(today - timedelta(days=7), time(0))
-    shipped_numbers = {
-        o["OrderID"]
+    # Shipped on Northwind's shipped date, in the afternoon; the last week's stay pending.
+    week_ago = today - timedelta(days=7)
+    shipped_on = {
+        o["OrderID"]: date.fromisoformat(o["ShippedDate"]) + shift
         for o in history
-        if o["ShippedDate"] and date.fromisoformat(o["ShippedDate"]) + shift < week_ago.date()
+        if o["ShippedDate"] and date.fromisoformat(o["ShippedDate"]) + shift < week_ago
     }
-    to_ship = [
-        sid
-        for sid, number in query(
-            "SELECT s.id, o.number FROM shipment s JOIN orders o ON o.id = s.order_id"
-            " WHERE s.status = 'pending'"
-        )
-        if number in shipped_numbers
-    ]
-    if to_ship:
-        shipments.ship(to_ship, at=week_ago)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for sid, number in query(
+        "SELECT s.id, o.number FROM shipment s JOIN orders o ON o.id = s.order_id"
+        " WHERE s.status = 'pending' ORDER BY s.id"
+    ):
+        if number in shipped_on:
+            by_day[shipped_on[number]].append(sid)
+    for day, ids in sorted(by_day.items()):
+        shipments.ship(ids, at=datetime.combine(day, time(15)))
+    to_ship = [sid for ids in by_day.values() for sid in ids]
 
     products.save_products(
         [
@@ -136,6 +141,20 @@ def _load(today: date) -> str:
         f"demo data: {len(catalogue)} products, {result.orders} orders ({result.lines} lines),"
         f" {result.backordered} units backordered, {len(to_ship)} shipments shipped,"
         f" {len(receipts)} incoming shipments waiting for the Primary run"
+    )
+
+
+def _date_the_shipments_as_their_orders() -> None:
+    """The history's shipments were made when their orders were entered, not today: each one's
+    time, and its commitment's in the ledger, is its order's."""
+    made = query(
+        "SELECT s.id, o.ordered_at FROM shipment s JOIN orders o ON o.id = s.order_id"
+        " WHERE s.created_by = 'order-entry'"
+    )
+    executemany("UPDATE shipment SET created_at = ? WHERE id = ?", [(at, sid) for sid, at in made])
+    executemany(
+        "UPDATE ledger SET at = ? WHERE kind = ? AND document = ?",
+        [(at, ledger.COMMIT, f"shipment {shipments.shipment_number(sid)}") for sid, at in made],
     )
 
 
