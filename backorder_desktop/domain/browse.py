@@ -117,6 +117,22 @@ class Listing(Generic[Row]):
         # Each row read ends with its key: its sort value and its id.
         return Page([self.present(r[:-2]) for r in rows], [Key(*r[-2:]) for r in rows])
 
+    def ids(self, filters: Filters, sort_column: int = 0, descending: bool = False) -> list[Any]:
+        """The ids of every row the filters let through, in the table's order (for an export of
+        what is shown: ids only, a few megabytes for a million rows)."""
+        sort = self.columns[sort_column].sort or self.columns[0].sort
+        clauses, params = self.where(filters)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        direction = "DESC" if descending else "ASC"
+        return [
+            row[0]
+            for row in query(
+                f"SELECT {self.id_sql} FROM {self.from_sql}{where}"
+                f" ORDER BY {sort} {direction}, {self.id_sql} {direction}",
+                tuple(params),
+            )
+        ]
+
     def count(self, filters: Filters) -> int:
         """How many rows the filters let through."""
         clauses, params = self.where(filters)

@@ -128,7 +128,31 @@ def rows(kind: str) -> Iterable[tuple[Any, ...]]:
     raise ValueError(f"unknown export kind {kind!r}")
 
 
-def write_file(kind: str, path: Path, fmt: str = "csv") -> int:
+def shipment_rows(ids: list[int]) -> Iterator[tuple[Any, ...]]:
+    """The shipments export's rows of the shipments IDS, in that order (each one's lines by line):
+    the window's export of what it shows."""
+    for start in range(0, len(ids), BATCH):
+        part = ids[start : start + BATCH]
+        marks = ", ".join("?" * len(part))
+        found: dict[int, list[tuple[Any, ...]]] = {}
+        for sid, number, customer, created, by, run, status, line, sku, qty in query(
+            "SELECT s.id, o.number, o.customer, s.created_at, s.created_by, s.run_id, s.status,"
+            " ol.line, p.sku, sl.qty FROM shipment s JOIN orders o ON o.id = s.order_id"
+            " JOIN shipment_line sl ON sl.shipment_id = s.id"
+            " JOIN order_line ol ON ol.id = sl.order_line_id JOIN product p ON p.id = sl.product_id"
+            f" WHERE s.id IN ({marks}) ORDER BY s.id, ol.line",
+            tuple(part),
+        ):
+            found.setdefault(sid, []).append(
+                (shipment_number(sid), number, customer, iso(created), by, run, status, line, sku, qty)
+            )
+        for sid in part:
+            yield from found.get(sid, [])
+
+
+def write_file(
+    kind: str, path: Path, fmt: str = "csv", given: Iterable[tuple[Any, ...]] | None = None
+) -> int:
     """Write the export KIND to PATH whole or not at all: a reader never sees half a file.
 
     The rows go to a temporary file of a random name, created exclusively beside PATH (so no
@@ -143,7 +167,7 @@ def write_file(kind: str, path: Path, fmt: str = "csv") -> int:
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            count = write(kind, handle, fmt)
+            count = write(kind, handle, fmt, given)
             handle.flush()
             os.fsync(handle.fileno())
         with suppress(FileNotFoundError):
@@ -201,8 +225,9 @@ def cell(value: Any) -> Any:
     return value
 
 
-def write(kind: str, out: TextIO, fmt: str = "csv") -> int:
-    """Write the export KIND to OUT; return the number of rows."""
+def write(kind: str, out: TextIO, fmt: str = "csv", given: Iterable[tuple[Any, ...]] | None = None) -> int:
+    """Write the export KIND to OUT (its rows, or the GIVEN ones); return the number of rows."""
+    chosen = rows(kind) if given is None else given
     columns = COLUMNS[kind]
     count = 0
     if fmt == "csv":
@@ -211,14 +236,14 @@ def write(kind: str, out: TextIO, fmt: str = "csv") -> int:
         # then leaves it unquoted: a row holding one is written with its text quoted.
         careful = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
         writer.writerow(columns)
-        for row in rows(kind):
+        for row in chosen:
             cells = [cell(v) for v in row]
             (careful if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
             count += 1
         return count
     if fmt == "json":
         out.write("[")
-        for row in rows(kind):
+        for row in chosen:
             out.write(",\n" if count else "\n")
             out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
             count += 1

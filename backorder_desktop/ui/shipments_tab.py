@@ -349,15 +349,32 @@ class ShipmentsTab(QWidget):
         )
 
     def export_csv(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(self, "Export shipments", "shipments.csv", "CSV (*.csv)")
+        """Export what the person sees: the selected shipments if any are selected, else every
+        shipment the filters and search let through, in the table's order; the dialog says which."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        selected = [self.model.row_id(row) for row in rows]  # in the table's order
+        if selected:
+            what = f"the {counted(len(selected), 'selected shipment', 'selected shipments')}"
+        else:
+            what = f"the {counted(self.model.total, 'shipment shown', 'shipments shown')}"
+        name, _filter = QFileDialog.getSaveFileName(self, f"Export {what}", "shipments.csv", "CSV (*.csv)")
         if not name:
             return
         target = Path(name)
-        in_background(
-            lambda: exports.write_file("shipments", target),
-            lambda count: self.message.emit(f"Exported {count:,} shipment lines to {target}."),
-            lambda error, report: self.failed.emit(error, report),
-        )
+        filters, column, descending = self.filters(), self.model.sort_column, self.model.descending
+        listing = self.model.listing
+
+        def work() -> tuple[int, int]:
+            ids = selected or listing.ids(filters, column, descending)
+            return len(ids), exports.write_file("shipments", target, given=exports.shipment_rows(ids))
+
+        def done(found: tuple[int, int]) -> None:
+            shipments_written, lines = found
+            self.message.emit(
+                f"Exported {counted(shipments_written, 'shipment')} ({counted(lines, 'line')}) to {target}."
+            )
+
+        in_background(work, done, lambda error, report: self.failed.emit(error, report))
 
     def print_slips(self) -> None:
         ids = self.selected_ids()
