@@ -186,7 +186,6 @@ class ShipmentListing(Listing[ShipmentRow]):
         Column("Units", "units", numeric=True),
         Column("Status", "status", sort="s.status"),
         Column("Entered by", "created_user", sort="COALESCE(s.created_user, '')"),
-        Column("Closed", "closed_at", sort="COALESCE(s.closed_at, s.created_at)"),
         Column("Closed by", "closed_user", sort="COALESCE(s.closed_user, '')"),
     )
     id_sql = "s.id"

@@ -23,7 +23,7 @@ from backorder_desktop.domain.activity import ACTIONS, Entry
 from backorder_desktop.domain.browse import ActivityListing, Column, Filters, activity_users
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import label_for, named, table_view
+from backorder_desktop.ui.widgets import fit_columns, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
 
 # How each action reads in the window (the export and the command line keep the stored words).
@@ -46,7 +46,6 @@ SHOWN = {
     "action": lambda action: ACTION_NAMES.get(action, str(action)),
 }
 LEAD = "Every change made by a person or a script, newest first. Nobody can change or delete them."
-WIDTHS = {"id": 60, "at": 145, "user": 110, "host": 110, "action": 110, "subject": 250}
 
 
 def action_name(action: str) -> str:
@@ -79,9 +78,8 @@ class ActivityTab(QWidget):
         self.model = ActivityModel(listing, SHOWN, self)
         self.view = table_view("Activity")
         self.view.setModel(self.model)
+        fit_columns(self.view, listing.index_of("details"))
         self.view.sortByColumn(listing.index_of("id"), Qt.SortOrder.DescendingOrder)
-        for field, width in WIDTHS.items():
-            self.view.setColumnWidth(listing.index_of(field), width)
 
         self.action = QComboBox()
         self.action.addItem("All", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -9,21 +11,28 @@ from backorder_desktop.domain import allocation, processes
 from backorder_desktop.domain.browse import BackorderListing, BackorderRow, Filters
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import button, label_for, named, table_view
+from backorder_desktop.ui.widgets import button, fit_columns, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
 
-WIDTHS = {
-    "order": 70,
-    "customer": 220,
-    "ordered_at": 130,
-    "age": 80,
-    "priority": 60,
-    "line": 45,
-    "sku": 70,
-    "product": 200,
-    "backordered": 90,
-    "available": 100,
+# A dry run's verdicts, as what a run now would do.
+_WOULD = {
+    "filled": "would fill it",
+    "partly filled": "would fill part of it",
+    "not filled": "would not fill it",
+    "skipped": "would skip it",
 }
+_FILLED = re.compile(r"^filled: ([\d,]+ of \S+)$")
+
+
+def as_preview(reason: str) -> str:
+    """A dry run's reason ("filled: 16 of NW-014") as what a run now would do ("would fill 16 of
+    NW-014 now"): the window asks what the next runs would do, which is not done yet."""
+    if match := _FILLED.match(reason):
+        return f"would fill {match.group(1)} now"
+    verdict, colon, why = reason.partition(": ")
+    if colon and verdict in _WOULD:
+        return f"{_WOULD[verdict]} now: {why}"
+    return f"now: {reason}"
 
 
 class BackordersTab(QWidget):
@@ -35,9 +44,8 @@ class BackordersTab(QWidget):
         self.model = ListingModel(listing, parent=self)
         self.view = table_view("Backorders")
         self.view.setModel(self.model)
+        fit_columns(self.view, listing.index_of("customer"), listing.index_of("product"))
         self.view.sortByColumn(listing.index_of("priority"), Qt.SortOrder.AscendingOrder)
-        for field, width in WIDTHS.items():
-            self.view.setColumnWidth(listing.index_of(field), width)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Order, customer, SKU or product")
         self.search.setClearButtonEnabled(True)
@@ -106,7 +114,7 @@ class BackordersTab(QWidget):
                     (e.reason for e in preview.explanations if e.order == order and e.line == line),
                     "the line no longer waits",
                 )
-                answers.append(f"{processes.NAMES[process]}: {reason}")
+                answers.append(f"{processes.NAMES[process]} {as_preview(reason)}")
             return f"Order {order} line {line}:\n" + "\n".join(answers)
 
         in_background(work, self.explanation.setPlainText, lambda e, r: self.failed.emit(e, r))

@@ -9,17 +9,7 @@ from backorder_desktop.domain.browse import Filters, StockListing, StockRow
 from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog, _Form
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import button, label_for, named, table_view
-
-WIDTHS = {
-    "sku": 80,
-    "product": 260,
-    "on_hand": 80,
-    "committed": 90,
-    "available": 80,
-    "backordered": 100,
-    "discontinued": 100,
-}
+from backorder_desktop.ui.widgets import button, fit_columns, label_for, named, table_view
 
 
 class InventoryTab(QWidget):
@@ -32,8 +22,7 @@ class InventoryTab(QWidget):
         self.model = ListingModel(listing, parent=self)
         self.view = table_view("Inventory")
         self.view.setModel(self.model)
-        for field, width in WIDTHS.items():
-            self.view.setColumnWidth(listing.index_of(field), width)
+        fit_columns(self.view, listing.index_of("product"))
         self.search = QLineEdit()
         self.search.setPlaceholderText("SKU or product name")
         self.search.setClearButtonEnabled(True)

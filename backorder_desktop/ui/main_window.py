@@ -50,7 +50,7 @@ from backorder_desktop.ui.server_dialog import ask_server
 from backorder_desktop.ui.shipments_tab import ShipmentsTab
 from backorder_desktop.ui.tray import STILL_RUNNING, Notice, Tray, app_icon, notice, process_title
 from backorder_desktop.ui.watcher import ChangeWatcher
-from backorder_desktop.ui.widgets import named, tell
+from backorder_desktop.ui.widgets import StatusBar, named, tell
 from backorder_desktop.ui.workers import in_background
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
     # -- construction -----------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
+        bar = StatusBar()
+        self.setStatusBar(bar)
         self.scheduler_state = named(QLabel("Scheduler: starting"), "Scheduler state")
         self.next_runs = named(QLabel(""), "Next runs")
         self.progress = named(QProgressBar(), "Run progress")

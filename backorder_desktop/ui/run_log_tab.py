@@ -22,22 +22,10 @@ from backorder_desktop.domain.browse import (
 )
 from backorder_desktop.ui.chart import RunChart
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import named, table_view
+from backorder_desktop.ui.widgets import fit_columns, named, table_view
 from backorder_desktop.ui.workers import in_background
 
 SHOWN = dict.fromkeys(("process", "trigger", "outcome"), str.capitalize)
-WIDTHS = {
-    "id": 60,
-    "process": 90,
-    "trigger": 80,
-    "started_at": 130,
-    "finished_at": 130,
-    "outcome": 70,
-    "ledger_rows": 85,
-    "products": 70,
-    "shipments": 80,
-    "units": 70,
-}
 # Light tints, so the text stays readable: a failed run in red, a skipped one in amber.
 TINTS = {"failed": QColor("#f5c6cb"), "skipped": QColor("#ffe8a1")}
 
@@ -69,9 +57,8 @@ class RunLogTab(QWidget):
         self.model.strong = _strong
         self.view = table_view("Run log")
         self.view.setModel(self.model)
+        fit_columns(self.view, listing.index_of("error"))
         self.view.sortByColumn(listing.index_of("id"), Qt.SortOrder.DescendingOrder)
-        for field, width in WIDTHS.items():
-            self.view.setColumnWidth(listing.index_of(field), width)
         self.show_idle = named(QCheckBox("Show runs that changed nothing"), "Show runs that changed nothing")
         self.show_idle.setToolTip(
             "Runs that found nothing new to evaluate and allocated nothing; their records are kept"

@@ -38,7 +38,7 @@ from backorder_desktop.ui.format import cell, counted
 from backorder_desktop.ui.packing_slip import write_packing_slips
 from backorder_desktop.ui.rights import refusal_text, refused_for_rights
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import button, confirm, label_for, named, table_view
+from backorder_desktop.ui.widgets import button, confirm, fit_columns, label_for, named, table_view
 from backorder_desktop.ui.workers import in_background
 
 STATUS_CHOICES = (("All", None), ("Pending", "pending"), ("Shipped", "shipped"), ("Void", "void"))
@@ -46,19 +46,6 @@ STATUS_CHOICES = (("All", None), ("Pending", "pending"), ("Shipped", "shipped"),
 SHIP_TIP = "Mark the selected pending shipments shipped"
 VOID_TIP = "Void the selected pending shipments (units go back on backorder)"
 SHOWN = {"created_by": creator_name, "status": lambda status: str(status).capitalize()}
-WIDTHS = {
-    "number": 85,
-    "order": 65,
-    "customer": 210,
-    "created_at": 130,
-    "created_by": 215,
-    "lines": 45,
-    "units": 50,
-    "status": 70,
-    "created_user": 80,
-    "closed_at": 130,
-    "closed_user": 90,
-}
 CLOSED = {"shipped": "Shipped", "void": "Voided"}
 
 
@@ -91,9 +78,7 @@ class ShipmentsTab(QWidget):
         self.view = table_view("Shipments")
         self.view.setModel(self.model)
         self.view.sortByColumn(listing.index_of("number"), Qt.SortOrder.DescendingOrder)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for field, width in WIDTHS.items():
-            self.view.setColumnWidth(listing.index_of(field), width)
+        fit_columns(self.view, listing.index_of("customer"))
 
         self.status = QComboBox()
         for text, value in STATUS_CHOICES:
@@ -150,7 +135,10 @@ class ShipmentsTab(QWidget):
         self.lines.setAccessibleName("Shipment lines")
         self.lines.setHorizontalHeaderLabels([column.title for column in SHIPMENT_LINE_COLUMNS])
         self.lines.verticalHeader().setVisible(False)
-        self.lines.horizontalHeader().setStretchLastSection(True)
+        lines_header = self.lines.horizontalHeader()
+        lines_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        product = [column.field for column in SHIPMENT_LINE_COLUMNS].index("product")
+        lines_header.setSectionResizeMode(product, QHeaderView.ResizeMode.Stretch)
         self.lines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.detail_title = named(QLabel("Select a shipment to see its lines."), "Shipment detail")
         self.history = named(QLabel(""), "Shipment history")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtGui import QFocusEvent, QMouseEvent, QPainter
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFocusEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProxyStyle,
     QPushButton,
+    QStatusBar,
     QStyle,
+    QStyleFactory,
     QStyleOption,
     QStyleOptionHeader,
     QTableView,
@@ -58,7 +61,9 @@ def sort_arrows() -> SortArrows:
     as a widget does not own the style it is given)."""
     global _sort_arrows
     if _sort_arrows is None:
-        _sort_arrows = SortArrows()
+        # On a Fusion of its own: the application's style may be replaced (ui/style.py), which
+        # deletes the one it had, and a proxy of that one would draw with nothing under it.
+        _sort_arrows = SortArrows(QStyleFactory.create("Fusion"))
     return _sort_arrows
 
 
@@ -118,6 +123,45 @@ def table_view(name: str) -> QTableView:
     view.horizontalHeader().setStyle(sort_arrows())
     view.setWordWrap(False)
     return view
+
+
+class StatusBar(QStatusBar):
+    """A status bar whose message never runs under its permanent widgets (the next runs, the
+    scheduler's state): a message too long for the room left is elided, whole in its tooltip."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        message = self.currentMessage()
+        if not message:
+            super().paintEvent(event)
+            return
+        permanent = [w for w in self.findChildren(QWidget) if w.parent() is self and w.isVisible()]
+        lefts = [w.geometry().left() for w in permanent]
+        room = QRect(6, 0, min(lefts, default=self.width()) - 12, self.height())
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        shown = self.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, room.width())
+        painter.drawText(room, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        self.setToolTip(message if shown != message else "")
+
+
+def fit_columns(view: QTableView, *descriptive: int) -> None:
+    """Size each column of VIEW to what it shows, each time its rows are read anew; the space left
+    (or wanting, in a narrow window) goes to the DESCRIPTIVE columns (a customer, a product, an
+    error), whose text is elided. A column's edge can still be dragged."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    model = view.model()
+
+    def fit() -> None:
+        for column in range(model.columnCount()):
+            if column in descriptive:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                view.resizeColumnToContents(column)
+
+    fit()
+    model.modelReset.connect(fit)
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:

@@ -66,11 +66,14 @@ def arrow_of(header: QHeaderView, section: int) -> str:
     box = QRect(left, 0, header.sectionSize(section), image.height())
     background = image.pixelColor(box.left() + 2, box.bottom() - 2).lightness()
     widths = []
-    # The indicator sits at the section's right end, beside its title.
+    # The indicator sits at the section's right end, beside its title (which a column sized to
+    # its content brings close): only what lies right of the title is looked at.
+    title = str(header.model().headerData(section, Qt.Orientation.Horizontal))
+    after_title = box.left() + (box.width() + header.fontMetrics().horizontalAdvance(title)) // 2 + 2
     for y in range(box.top(), box.bottom()):
         dark = [
             x
-            for x in range(box.right() - 22, box.right() - 1)
+            for x in range(max(box.right() - 22, after_title), box.right() - 1)
             if background - image.pixelColor(x, y).lightness() > 60
         ]
         if dark:
