@@ -51,9 +51,7 @@ def ensure(place: str) -> None:
     Only its owner can: anyone else opening such a database gets a DatabaseProblem saying so.
     Nothing to do (one read) on a database set up already, on one older than schema 5 (which
     has no `team`), and on SQLite. Inside a transaction (a migration's) it joins it."""
-    if not isinstance(db.obj, peewee.PostgresqlDatabase):
-        return
-    if query("SELECT to_regclass('team') IS NULL")[0][0] or _set_up_here():
+    if not isinstance(db.obj, peewee.PostgresqlDatabase) or not _has_team() or _set_up_here():
         return
     with db.atomic():
         db.execute_sql("SELECT pg_advisory_xact_lock(7792805)")  # the migrations' lock
@@ -75,6 +73,11 @@ def ensure(place: str) -> None:
         made = _set_up(str(owner), place)
         if people:
             _log_copy(before[0], made, people)
+
+
+def _has_team() -> bool:
+    """Whether the database is of schema 5 or later (an older one has no groups to keep)."""
+    return not query("SELECT to_regclass('team') IS NULL")[0][0]
 
 
 def _set_up_here() -> bool:
@@ -115,7 +118,7 @@ def _set_up(owner: str, place: str) -> tuple[str, str]:
 def give_rights_again() -> None:
     """After a migration step on a database with groups: the groups' rights on every table as
     they should be, a table the step made included (so that no step has to remember it)."""
-    if not isinstance(db.obj, peewee.PostgresqlDatabase) or not _set_up_here():
+    if not isinstance(db.obj, peewee.PostgresqlDatabase) or not _has_team() or not _set_up_here():
         return
     ((schema, admin, staff),) = query("SELECT current_schema(), admin_role, staff_role FROM team")
     _give_rights(str(schema), str(admin), str(staff))
