@@ -209,7 +209,9 @@ class PrintPreview(QPrintPreviewDialog):
             toolbar.addSeparator()
             toolbar.addAction(self.save_pdf)
         self.finished.connect(self._finished)
-        self.resize(900, 900)
+        # As tall as a page reads comfortably, within the screen (a 1024x700 one too).
+        room = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(900, room.width() - 40), min(900, room.height() - 40))
 
     def _paint(self, printer: QPrinter) -> None:
         render(printer, self.draw)
