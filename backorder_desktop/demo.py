@@ -17,6 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from backorder_desktop.domain import clock, inventory, ledger, orders, preferences, products, shipments
+from backorder_desktop.domain.customers import CustomerInput, save_customers
 from backorder_desktop.domain.errors import Refused
 from backorder_desktop.paths import resource
 from backorder_desktop.store.database import executemany, query, write
@@ -71,6 +72,22 @@ def _load(today: date) -> str:
     products.save_products(
         [products.ProductInput(sku(p["ProductID"]), p["ProductName"], False, "northwind") for p in catalogue],
         source="demo: products.csv",
+    )
+    # The ship-to addresses packing slips print, under the names the orders give.
+    save_customers(
+        [
+            CustomerInput(
+                c["CompanyName"],
+                c["Address"],
+                c["City"],
+                c["Region"],
+                c["PostalCode"],
+                c["Country"],
+                f"customers.csv:{n}",
+            )
+            for n, c in enumerate(_table("customers"), 2)
+        ],
+        source="demo: customers.csv",
     )
     shipped_demand: dict[str, int] = defaultdict(int)
     for order in history:

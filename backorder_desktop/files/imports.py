@@ -6,17 +6,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from backorder_desktop.domain import inventory, orders, products
+from backorder_desktop.domain import customers, inventory, orders, products
+from backorder_desktop.domain.words import counted
 from backorder_desktop.files import fields
 from backorder_desktop.files.csv_reader import Collector, Row, Rows, read
 
-KINDS = ("products", "orders", "receipts", "adjustments", "returns")
+KINDS = ("products", "customers", "orders", "receipts", "adjustments", "returns")
 
 
 def import_file(kind: str, path: Path) -> str:
     """Import PATH as KIND; return a one-line summary. BadInput (nothing changed) on any problem."""
     importer: dict[str, Callable[[Path], str]] = {
         "products": import_products,
+        "customers": import_customers,
         "orders": import_orders,
         "receipts": import_receipts,
         "adjustments": import_adjustments,
@@ -39,6 +41,30 @@ def import_products(path: Path) -> str:
     problems.raise_if_any()
     added, updated = products.save_products(items, source=path.name)
     return f"imported {len(items)} products from {path.name}: {added} added, {updated} updated"
+
+
+CUSTOMER_COLUMNS = ("customer", "address", "city", "region", "postal_code", "country")
+
+
+def import_customers(path: Path) -> str:
+    """Ship-to addresses: a known customer's address is replaced; only `customer` is required to
+    hold something."""
+    rows = read(path, CUSTOMER_COLUMNS)
+    problems = Collector()
+    items = []
+    for row in rows:
+        name = problems.field(row, "customer", fields.text)
+        address, city, region, postal_code, country = (
+            problems.field(row, column, lambda v: fields.text(v, required=False)) or ""
+            for column in customers.ADDRESS_FIELDS
+        )
+        items.append(
+            customers.CustomerInput(name or "", address, city, region, postal_code, country, row.where)
+        )
+    problems.raise_if_any(lambda: customers.check([c for c in items if c.where not in problems.bad_rows]))
+    added, updated = customers.save_customers(items, source=path.name)
+    imported = counted(len(items), "customer")
+    return f"imported {imported} from {path.name}: {added:,} added, {updated:,} updated"
 
 
 ORDER_COLUMNS = ("order", "customer", "ordered_at", "priority", "ship_complete", "line", "sku", "qty")

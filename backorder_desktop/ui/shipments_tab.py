@@ -35,7 +35,7 @@ from backorder_desktop.domain.processes import CREATORS, creator_name
 from backorder_desktop.files import exports
 from backorder_desktop.ui.errors import describe
 from backorder_desktop.ui.format import cell, counted
-from backorder_desktop.ui.packing_slip import write_packing_slips
+from backorder_desktop.ui.paperwork import Paperwork
 from backorder_desktop.ui.rights import refusal_text, refused_for_rights
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, confirm, fit_columns, label_for, named, table_view
@@ -122,10 +122,23 @@ class ShipmentsTab(QWidget):
         self.void_button = button("&Void", VOID_TIP)
         self.export_button = button("&Export CSV…", "Export the shipments in the SPEC's CSV format")
         self.slip_button = button(
-            "&Print packing slip…", "Write packing slips of the selected shipments to PDF"
+            "&Print packing slips…",
+            "Preview the packing slips of the selected shipments, one a page, then print them or save a PDF",
         )
+        self.pick_button = button(
+            "Pic&k list…",
+            "A pick list of the selected pending shipments, by product, to print or save as PDF",
+        )
+        # Packing slips and pick lists of the selected shipments, shown in a print preview.
+        self.paperwork = Paperwork(self, self.selected_ids, self.message.emit, self.failed.emit)
         actions = QHBoxLayout()
-        for widget in (self.ship_button, self.void_button, self.export_button, self.slip_button):
+        for widget in (
+            self.ship_button,
+            self.void_button,
+            self.export_button,
+            self.slip_button,
+            self.pick_button,
+        ):
             actions.addWidget(widget)
         self.count = named(QLabel(""), "Shipments shown")
         actions.addStretch()
@@ -173,7 +186,8 @@ class ShipmentsTab(QWidget):
         self.ship_button.clicked.connect(self.ship_selected)
         self.void_button.clicked.connect(self.void_selected)
         self.export_button.clicked.connect(self.export_csv)
-        self.slip_button.clicked.connect(self.print_slips)
+        self.slip_button.clicked.connect(self.paperwork.print_slips)
+        self.pick_button.clicked.connect(self.paperwork.print_pick_list)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -363,17 +377,6 @@ class ShipmentsTab(QWidget):
             )
 
         in_background(work, done, lambda error, report: self.failed.emit(error, report))
-
-    def print_slips(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
-            self.message.emit("Select the shipments to print packing slips for.")
-            return
-        name, _filter = QFileDialog.getSaveFileName(self, "Packing slips", "packing-slips.pdf", "PDF (*.pdf)")
-        if not name:
-            return
-        pages = write_packing_slips(ids, Path(name))
-        self.message.emit(f"Wrote {counted(pages, 'packing slip', 'packing slips')} to {name}.")
 
     # -- new shipments ----------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ EXAMPLES = 1000 if FULL else 100
 
 COLUMNS = {
     "products": ["sku", "name", "discontinued"],
+    "customers": ["customer", "address", "city", "region", "postal_code", "country"],
     "orders": ["order", "customer", "ordered_at", "priority", "ship_complete", "line", "sku", "qty"],
     "receipts": ["receipt", "received_at", "sku", "qty"],
     "adjustments": ["sku", "qty", "reason"],
@@ -91,6 +92,14 @@ GOOD = {
         "sku": ["E-500", "F-600", "A-100"],
         "name": TEXTS[:3],
         "discontinued": ["true", "false", ""],
+    },
+    "customers": {
+        "customer": ["Acme Ltd", "Bolt & Co", "Zed Corp"],
+        "address": ["1 Harbour Road", "Unit 4, Mill Lane", ""],
+        "city": ["Portsmouth", ""],
+        "region": ["OR", ""],
+        "postal_code": ["PO1 3AX", ""],
+        "country": ["UK", ""],
     },
     "orders": {
         "order": ["5001", "5002"],
@@ -225,6 +234,12 @@ def holds(db: Path) -> dict[str, Any]:
                 sku: (name, bool(d)) for sku, name, d in rows("SELECT sku, name, discontinued FROM product")
             },
             "on_hand": dict(rows("SELECT sku, on_hand FROM product")),
+            "customers": {
+                name: tuple(address)
+                for name, *address in rows(
+                    "SELECT name, address, city, region, postal_code, country FROM customer"
+                )
+            },
             "orders": {n: (*fields[:4], sorted(fields[4])) for n, fields in orders.items()},
             "receipts": {n: (at, sorted(lines)) for n, (at, lines) in receipts.items()},
             "adjustments": sorted(
@@ -252,6 +267,9 @@ def after_import(kind: str, data: bytes, before: dict[str, Any]) -> dict[str, An
             kept = after["products"].get(sku, (None, False))[1]
             after["products"][sku] = (row["name"].strip(), discontinued == "true" if discontinued else kept)
             after["on_hand"].setdefault(sku, 0)
+        elif kind == "customers":
+            address = ("address", "city", "region", "postal_code", "country")
+            after["customers"][row["customer"].strip()] = tuple(row[column].strip() for column in address)
         elif kind == "orders":
             order = new_orders.setdefault(
                 code(row["order"]),

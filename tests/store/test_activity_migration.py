@@ -45,7 +45,7 @@ def test_a_schema_3_database_is_upgraded_and_keeps_every_row(schema_three: str) 
     assert len(before["shipment"]) == 4 and len(before["run"]) == 4, "the saved database has history"
     assert open_database(schema_three) == "upgraded"
     try:
-        assert schema.database_version() == schema.program_version() == 5
+        assert schema.database_version() == schema.program_version() == 6
         assert check().ok
     finally:
         database.close()
@@ -56,6 +56,7 @@ def test_a_schema_3_database_is_upgraded_and_keeps_every_row(schema_three: str) 
         "0003_run_slot",
         "0004_activity",
         "0005_roles",
+        "0006_customers",
     ]
     before.pop("schema_migration")
     shipments_before, shipments_after = before.pop("shipment"), after.pop("shipment")
@@ -63,12 +64,13 @@ def test_a_schema_3_database_is_upgraded_and_keeps_every_row(schema_three: str) 
     assert [row[-2:] for row in shipments_after] == [(None, None)] * 4, "who is unknown for old ones"
     (upgraded,) = after.pop("activity")
     after.pop("team", None)  # PostgreSQL: the names of the groups
+    assert after.pop("customer") == [], "no address on file yet"
     after.pop("sqlite_sequence", None)  # SQLite: where the activity log's ids have reached
     assert after == before, "every other row of every other table kept"
     _id, _at, user, host, action, subject, details = upgraded
     expected_user = "postgres" if is_postgres(schema_three) else getpass.getuser()
-    assert (user, host, action, subject) == (expected_user, socket.gethostname(), "upgrade", "schema 5")
-    assert details.startswith("schema: 3 -> 5")
+    assert (user, host, action, subject) == (expected_user, socket.gethostname(), "upgrade", "schema 6")
+    assert details.startswith("schema: 3 -> 6")
 
 
 def test_after_the_upgrade_changes_are_logged_after_the_upgrade_row(schema_three: str) -> None:
@@ -76,7 +78,7 @@ def test_after_the_upgrade_changes_are_logged_after_the_upgrade_row(schema_three
     try:
         shipments.void(shipments.parse_numbers(["S0000003"]))
         written = [row[4:6] for row in exports.rows("activity")]
-        assert written == [("upgrade", "schema 5"), ("void-shipment", "S0000003")]
+        assert written == [("upgrade", "schema 6"), ("void-shipment", "S0000003")]
         assert query("SELECT closed_user FROM shipment WHERE id = 3") == [(team.who().user,)]
     finally:
         database.close()

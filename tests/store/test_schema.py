@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
     open_database(str(db_path), create=True)
-    assert schema.database_version() == schema.program_version() == 5
+    assert schema.database_version() == schema.program_version() == 6
     database.close()
     open_database(str(db_path))
     assert schema.migrate(str(db_path)) == []
@@ -33,6 +33,7 @@ def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: P
         ("0003_run_slot",),
         ("0004_activity",),
         ("0005_roles",),
+        ("0006_customers",),
     ]
     assert query("PRAGMA journal_mode")[0][0] == "wal"
     assert query("PRAGMA foreign_keys")[0][0] == 1
@@ -119,11 +120,12 @@ schedule: code name enabled every unit days start end saved_at?
 schema_migration: id name applied
 activity: id at login host action subject details
 team: database_oid admin_role staff_role
+customer: id name address city region postal_code country
 """
 SERVER_ONLY = {"team"}  # the names of the groups of administrators and staff (SPEC 8)
 # Indexes besides primary keys: name -> (table, unique, columns, partial). The unique ones keep
 # numbers and SKUs unique; the partial one finds waiting lines, ledger_kind a process's new rows;
-# run_slot gives a schedule's slot one run in the whole team.
+# run_slot gives a schedule's slot one run in the whole team; customer_name, one address a customer.
 INDEXES = {
     "product_sku": ("product", True, ("sku",), False),
     "orders_number": ("orders", True, ("number",), False),
@@ -146,6 +148,7 @@ INDEXES = {
     "run_slot": ("run", True, ("process", "slot"), True),
     "schema_migration_name": ("schema_migration", True, ("name",), False),
     "activity_at": ("activity", False, ("at",), False),
+    "customer_name": ("customer", True, ("name",), False),
 }
 # Names in the program's SQL that are not tables of ours: a common table expression, catalogues.
 NOT_TABLES = {"held", "information_schema", "sqlite_master"} | {

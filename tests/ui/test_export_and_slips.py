@@ -37,6 +37,10 @@ def test_staff_print_packing_slips_of_the_selected_shipments_to_pdf(
     window.tabs.setCurrentIndex(2)
     click_row(qtbot, window.shipments.view, 0)
     qtbot.mouseClick(window.shipments.slip_button, Qt.MouseButton.LeftButton)
+    settle()
+    preview = window.shipments.paperwork.preview  # the print preview, Save as PDF… in its tool bar
+    assert preview is not None and preview.isVisible()
+    preview.save_pdf.trigger()
     assert target.read_bytes().startswith(b"%PDF")
     assert target.stat().st_size > 1000
     assert "packing slip" in window.statusBar().currentMessage()
