@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from backorder_desktop.domain import activity, clock, ledger, shipments
-from backorder_desktop.domain.errors import Problem, Problems
+from backorder_desktop.domain import activity, clock, identifiers, ledger, shipments
+from backorder_desktop.domain.errors import BadInput, Problem, Problems
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT, quantity_problem, text_problem
 from backorder_desktop.domain.processes import ORDER_ENTRY
 from backorder_desktop.domain.products import StockItem, by_sku, chunks, unknown_or_discontinued
 from backorder_desktop.domain.words import counted
-from backorder_desktop.store.database import executemany, query, reserve_ids, write
+from backorder_desktop.store.database import binary_text, executemany, query, reserve_ids, write
 
 DEFAULT_PRIORITY = 5
 
@@ -264,3 +264,123 @@ def _commitments(
     if ship_complete and any(c < ln.qty for c, (_p, ln) in zip(commits, wanted, strict=True)):
         return [0] * len(wanted)
     return commits
+
+
+# Order numbers made of digits alone, as a person or an import writes them ("10248", "000123"):
+# the next free number follows the largest. Up to 18 digits, which any integer column holds.
+_NUMERIC = (
+    "FROM orders WHERE {number} >= '0' AND {number} < ':' AND LTRIM(number, '0123456789') = ''"
+    " AND LENGTH(number) BETWEEN 1 AND 18"
+)
+
+
+def next_number() -> str:
+    """The next free order number: one more than the largest order number made of digits alone,
+    as wide as it (its leading zeros kept); "1" when there is none."""
+    # The range lets SQLite read the order numbers' index from the first digit to the last only.
+    rows = query(
+        f"SELECT number {_NUMERIC.format(number=binary_text('number'))}"
+        " ORDER BY CAST(number AS BIGINT) DESC LIMIT 1"
+    )
+    if not rows:
+        return "1"
+    largest = str(rows[0][0])
+    return str(int(largest) + 1).zfill(len(largest))
+
+
+@dataclass(frozen=True)
+class EnteredLine:
+    """A line of an order just entered: what it committed now and what it backordered."""
+
+    line: int
+    sku: str
+    ordered: int
+    committed: int
+    backordered: int
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """An order a person entered, and what order entry did with each of its lines."""
+
+    number: str
+    customer: str
+    ship_complete: bool
+    lines: list[EnteredLine]
+    shipment: str | None  # the Order Entry shipment that holds what was committed ("S0000815")
+
+    def story(self) -> str:
+        """What happened, in a sentence: "Order 11078 for Around the Horn, 3 lines: 2 committed
+        now in S0000815, 1 backordered: 12 of NW-014."."""
+        head = f"Order {self.number} for {self.customer}, {counted(len(self.lines), 'line')}"
+        committed = [ln for ln in self.lines if ln.committed]
+        waiting = [ln for ln in self.lines if ln.backordered]
+        if not waiting:
+            return f"{head}: all committed now in {self.shipment}."
+        now = f"{len(committed):,} committed now in {self.shipment}" if committed else "none committed now"
+        parts = [now]
+        short = ", ".join(f"{ln.backordered:,} of {ln.sku}" for ln in waiting)
+        parts.append(f"{len(waiting):,} backordered: {short}")
+        story = f"{head}: {', '.join(parts)}."
+        if self.ship_complete and not committed:
+            story += " Ship complete: nothing is committed until every line can be filled."
+        return story
+
+
+def enter_new_order(
+    customer: str,
+    lines: Sequence[LineInput],
+    priority: int = DEFAULT_PRIORITY,
+    ship_complete: bool = False,
+    *,
+    source: str = "New order dialog",
+    at: datetime | None = None,
+) -> NewOrder:
+    """Enter one order a person wrote, under the next free number (`next_number`), through order
+    entry as an imported order goes (its activity row says SOURCE); BadInput, with nothing
+    saved, if it cannot be. The number is taken in the order's own transaction, so two people
+    entering orders at once never get the same one."""
+    at = at or clock.now().replace(microsecond=0)
+    problems: list[Problem] = []
+    good: list[LineInput] = []
+    for line in lines:
+        sku = identifiers.normal(line.sku)
+        where = str(line.where) or f"line {line.line}"
+        problem = identifiers.problem(where, "sku", sku)
+        if problem is None and not sku:
+            problem = Problem(where, "sku", "the SKU is empty")
+        if problem is None:
+            good.append(line._replace(sku=sku, where=where))
+        else:
+            problems.append(problem)
+    with write():
+        number = next_number()
+        order = OrderInput(number, customer.strip(), at, priority, ship_complete, good)
+        if problems:
+            # What is wrong with the rest is told at the same time, so one correction is enough.
+            try:
+                enter_orders([order], at, check_only=True)
+            except BadInput as refused:
+                problems += [p for p in refused.problems if good or p.field != "line"]
+            raise BadInput(sorted(problems, key=_row_of))
+        enter_orders([order], at, source=source)
+        entered = [
+            EnteredLine(*row)
+            for row in query(
+                "SELECT ol.line, p.sku, ol.ordered, ol.committed, ol.backordered FROM order_line ol"
+                " JOIN orders o ON o.id = ol.order_id JOIN product p ON p.id = ol.product_id"
+                " WHERE o.number = ? ORDER BY ol.line",
+                (number,),
+            )
+        ]
+        made = query(
+            "SELECT s.id FROM shipment s JOIN orders o ON o.id = s.order_id WHERE o.number = ?", (number,)
+        )
+    shipment = shipments.shipment_number(made[0][0]) if made else None
+    return NewOrder(number, order.customer, ship_complete, entered, shipment)
+
+
+def _row_of(problem: Problem) -> int:
+    """Problems of the order first, then by the line they name ("line 3")."""
+    where = problem.where
+    return int(where[5:]) if where.startswith("line ") and where[5:].isdigit() else 0

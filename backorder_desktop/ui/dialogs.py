@@ -1,4 +1,5 @@
-"""Dialogs to receive an incoming shipment, record an adjustment and record a return."""
+"""Dialogs to receive an incoming shipment, record an adjustment and record a return (their SKUs
+complete from the catalogue as they are typed)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from backorder_desktop.domain import inventory
 from backorder_desktop.domain.errors import SHOWN_PROBLEMS, BadInput, Problem, more_problems
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT
+from backorder_desktop.ui.completers import SkuLinesEdit, complete_line_edit, products
 from backorder_desktop.ui.errors import plain_message
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.widgets import INVALID, label_for, named
@@ -128,7 +130,7 @@ class ReceiveDialog(_Form):
         )
         self.received_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.lines: QPlainTextEdit = self.add(
-            "Lines (SKU quantity, one a line):", QPlainTextEdit(), "lines", "sku", "qty"
+            "Lines (SKU quantity, one a line):", SkuLinesEdit(), "lines", "sku", "qty"
         )
         self.lines.setPlaceholderText("NW-001 24\nNW-002 12")
 
@@ -177,6 +179,7 @@ class AdjustDialog(_Form):
     def __init__(self, sku: str = "", parent: QWidget | None = None) -> None:
         super().__init__("Record inventory adjustment", parent)
         self.sku: QLineEdit = self.add("SKU:", QLineEdit(sku), "sku")
+        complete_line_edit(self.sku, products())
         self.qty: QSpinBox = self.add("Quantity (+/-):", _quantity(-MAX_QUANTITY), "qty")
         self.reason: QLineEdit = self.add("Reason:", QLineEdit(), "reason")
         self.reason.setPlaceholderText("count correction, damage, …")
@@ -193,6 +196,7 @@ class ReturnDialog(_Form):
         super().__init__("Record customer return", parent)
         self.order: QLineEdit = self.add("Order:", QLineEdit(), "order")
         self.sku: QLineEdit = self.add("SKU:", QLineEdit(sku), "sku")
+        complete_line_edit(self.sku, products())
         self.qty: QSpinBox = self.add("Quantity:", _quantity(), "qty")
 
     def step(self) -> Callable[[], str]:

@@ -44,6 +44,7 @@ from backorder_desktop.ui.errors import ErrorReporter, describe
 from backorder_desktop.ui.format import counted, when
 from backorder_desktop.ui.inventory_tab import InventoryTab
 from backorder_desktop.ui.order_entry_tab import OrderEntryTab
+from backorder_desktop.ui.orders_tab import OrdersTab
 from backorder_desktop.ui.run_log_tab import RunLogTab
 from backorder_desktop.ui.schedule_tab import ScheduleTab
 from backorder_desktop.ui.server_dialog import ask_server
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.order_entry = OrderEntryTab()
         self.schedule_setup = ScheduleTab()
         self.shipments = ShipmentsTab()
+        self.orders = OrdersTab()
         self.backorders = BackordersTab()
         self.inventory = InventoryTab()
         self.run_log = RunLogTab()
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
             (self.order_entry, "Order Entry"),
             (self.schedule_setup, "Schedule Setup"),
             (self.shipments, "Shipments"),
+            (self.orders, "Orders"),
             (self.backorders, "Backorders"),
             (self.inventory, "Inventory"),
             (self.run_log, "Run Log"),
@@ -164,7 +167,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "&New database…", self.new_database, QKeySequence.StandardKey.New)
+        self._action(file_menu, "New &order…", self.new_order, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&New database…", self.new_database, QKeySequence("Ctrl+Shift+N"))
         import_menu = file_menu.addMenu("&Import CSV")
         for kind in imports.KINDS:
             self._action(import_menu, f"{kind.capitalize()}…", lambda _c=False, k=kind: self.import_csv(k))
@@ -207,10 +211,12 @@ class MainWindow(QMainWindow):
         self.schedule_setup.refused.connect(self._refused)
         self.schedule_setup.run_now_requested.connect(self.run_now)
         self.schedule_setup.timetable_read.connect(self.show_next_runs)
-        for tab in (self.shipments, self.inventory):
+        for tab in (self.shipments, self.orders, self.inventory):
             tab.message.connect(self.say)
             tab.changed.connect(self.stock_changed)
+        self.orders.changed.connect(self.refresh_now)  # its shipments, on the Shipments tab
         self.shipments.failed.connect(self.show_error)
+        self.orders.failed.connect(self.show_error)
         self.backorders.failed.connect(self.show_error)
         self.bridge.run_started.connect(self._run_started)
         self.bridge.progress.connect(self._run_progress)
@@ -258,6 +264,7 @@ class MainWindow(QMainWindow):
         self.order_entry.load()
         self.schedule_setup.load()
         self.shipments.apply_filters()
+        self.orders.apply_filters()
         self.backorders.apply_filters()
         self.inventory.refresh()
         self.run_log.refresh()
@@ -294,6 +301,10 @@ class MainWindow(QMainWindow):
     def stock_changed(self) -> None:
         self.backorders.refresh()
         self.inventory.refresh()
+        if self.tabs.currentWidget() is self.orders:
+            self.orders.reload()
+        else:
+            self._stale.add(self.orders)
         self.logged()
 
     def logged(self) -> None:
@@ -385,6 +396,10 @@ class MainWindow(QMainWindow):
     def _seen_key(self) -> str:
         # Keyed by the database as shown: a password is never stored.
         return f"seen/{shown(self.target)}"
+
+    def new_order(self) -> None:
+        """File › New order (Ctrl+N), from whichever tab is shown."""
+        self.orders.new_order()
 
     def focus_search(self) -> None:
         search = getattr(self.tabs.currentWidget(), "search", None)

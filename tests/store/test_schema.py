@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
     open_database(str(db_path), create=True)
-    assert schema.database_version() == schema.program_version() == 6
+    assert schema.database_version() == schema.program_version() == 7
     database.close()
     open_database(str(db_path))
     assert schema.migrate(str(db_path)) == []
@@ -34,6 +34,7 @@ def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: P
         ("0004_activity",),
         ("0005_roles",),
         ("0006_customers",),
+        ("0007_orders_ordered_at",),
     ]
     assert query("PRAGMA journal_mode")[0][0] == "wal"
     assert query("PRAGMA foreign_keys")[0][0] == 1
@@ -130,6 +131,7 @@ INDEXES = {
     "product_sku": ("product", True, ("sku",), False),
     "orders_number": ("orders", True, ("number",), False),
     "orders_status": ("orders", False, ("status",), False),
+    "orders_ordered_at": ("orders", False, ("ordered_at",), False),
     "order_line_order_id": ("order_line", False, ("order_id",), False),
     "order_line_order_id_line": ("order_line", True, ("order_id", "line"), False),
     "order_line_waiting": ("order_line", False, ("product_id",), True),

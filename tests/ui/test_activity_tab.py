@@ -25,7 +25,7 @@ from tests.teams import as_user, new_login
 from tests.ui.helpers import click, click_row, click_tab, settle
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
-ACTIVITY = 6  # its tab (from 0), after Run Log
+ACTIVITY = 7  # its tab (from 0), after Run Log
 SAT = 5
 
 

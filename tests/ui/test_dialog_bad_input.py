@@ -60,7 +60,7 @@ TYPED = 200  # characters: typing five thousand digits key by key takes seconds
 
 
 def open_dialog(qtbot, window, button_name: str, kind):
-    click_tab(qtbot, window, 4)
+    click_tab(qtbot, window, 5)
     tab = window.inventory
     click(qtbot, getattr(tab, button_name))
     (dialog,) = [d for d in tab.findChildren(kind) if d.isVisible()]

@@ -76,7 +76,7 @@ def stock_of(sku: str) -> tuple[int, int, int]:
 
 def test_receive_dialog_refuses_unknown_sku_and_stays_open(qtbot, demo_app):
     window, _engine, _bridge = demo_app
-    click_tab(qtbot, window, 4)
+    click_tab(qtbot, window, 5)
     tab = window.inventory
     before, stock = counts(), export("stock")
 
@@ -107,7 +107,7 @@ def test_receive_dialog_refuses_unknown_sku_and_stays_open(qtbot, demo_app):
 
 def test_adjust_dialog_records_adjustment(qtbot, demo_app):
     window, _engine, _bridge = demo_app
-    click_tab(qtbot, window, 4)
+    click_tab(qtbot, window, 5)
     tab = window.inventory
     row = next(r for r, values in enumerate(tab.model.rows) if values.sku == "NW-002")
     click_row(qtbot, tab.view, row)
@@ -141,7 +141,7 @@ WOULD = r"would (fill [\d,]+ of \S+ now|(fill|fill part of|not fill|skip) it now
 
 def test_why_is_this_line_not_filled_yet(qtbot, demo_app):
     window, _engine, _bridge = demo_app
-    click_tab(qtbot, window, 3)
+    click_tab(qtbot, window, 4)
     tab = window.backorders
     runs = counts()["run"]
     assert tab.model.rowCount() > 0

@@ -26,7 +26,7 @@ from tests.ui.helpers import click, click_row, click_tab, settle
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ACTIVITY = 6
+ACTIVITY = 7
 SAT = 5
 
 

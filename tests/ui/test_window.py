@@ -46,7 +46,16 @@ CONTROLS = (
 # Composite widgets: what they hold (a spin box's line edit, a combo's list, a table's scroll bars and
 # corner button) is theirs, not a control of ours.
 COMPOSITES = (QAbstractSpinBox, QComboBox, QAbstractItemView, QLineEdit, QPlainTextEdit)
-SCREENS = ("order-entry", "schedule-setup", "shipments", "backorders", "inventory", "run-log", "activity")
+SCREENS = (
+    "order-entry",
+    "schedule-setup",
+    "shipments",
+    "orders",
+    "backorders",
+    "inventory",
+    "run-log",
+    "activity",
+)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -100,7 +109,7 @@ def test_every_control_has_an_accessible_name_equal_to_its_label(window):
 def test_keyboard_shortcuts_switch_tabs_and_focus_search(qtbot, window):
     window.activateWindow()
     qtbot.waitActive(window)
-    for number in (2, 3, 4, 5, 6, 7, 1):
+    for number in (2, 3, 4, 5, 6, 7, 8, 1):
         qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
         assert window.tabs.currentIndex() == number - 1, f"Ctrl+{number}"
 
@@ -116,7 +125,7 @@ def test_keyboard_shortcuts_switch_tabs_and_focus_search(qtbot, window):
     search.clear()
 
     # On the other tabs with a search box too.
-    for index, tab in ((3, window.backorders), (4, window.inventory)):
+    for index, tab in ((3, window.orders), (4, window.backorders), (5, window.inventory)):
         window.tabs.setCurrentIndex(index)
         tab.view.setFocus()
         qtbot.keyClick(tab.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -217,7 +226,7 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
         assert engine.run_now("secondary") is not None
     settle()
 
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentIndex(4)
     click_row(qtbot, window.backorders.view, 0)
     qtbot.mouseClick(window.backorders.why_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Secondary" in window.backorders.explanation.toPlainText(), timeout=20_000)
@@ -245,7 +254,7 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
         assert path.stat().st_size > 10_000
 
     # A refused entry: the dialog says what to correct, by label, and marks the control.
-    window.tabs.setCurrentIndex(4)
+    window.tabs.setCurrentIndex(5)
     dialog = ReceiveDialog(window.inventory)
     qtbot.addWidget(dialog)
     dialog.show()
