@@ -529,8 +529,12 @@ class OrderListing(Listing[OrderRow]):
 
     A page is read in two steps: the orders of the page (sorted and filtered on the orders
     alone), then the figures of just those orders from their lines (by the index on an order's
-    lines). Asked of one query, SQLite added up the lines of every order before sorting them
-    (2.9 s a page on 500,000 orders).
+    lines). Asked of one query, SQLite adds up the lines of every order it sorts: on 500,000
+    orders a page by customer took 110 ms, by priority 385 ms, newest first without the index
+    on `ordered_at` 2.9 s (1, 36 and 64 ms in two steps).
+
+    A jump past the middle (the scroll bar dragged to the end) is read from the other end:
+    sorted by a column with no index, an OFFSET of 499,800 sorted every order (1.8 s).
     """
 
     row_type = OrderRow
@@ -592,7 +596,7 @@ class OrderListing(Listing[OrderRow]):
         limit: int = PAGE,
         offset: int = 0,
     ) -> Page[OrderRow]:
-        heads = super().page(filters, sort_column, descending, after, limit, offset)
+        heads = self._heads(filters, sort_column, descending, after, limit, offset)
         ids = [key.id for key in heads.keys]
         figures: dict[int, _Figures] = {}
         if ids:
@@ -614,6 +618,21 @@ class OrderListing(Listing[OrderRow]):
                 )
             )
         return Page(rows, heads.keys)
+
+    def _heads(
+        self, filters: Filters, sort_column: int, descending: bool, after: Key | None, limit: int, offset: int
+    ) -> Page[OrderRow]:
+        """The orders of a page, without their figures; an offset past the middle from the end."""
+        if after is None and offset > 0:
+            total = self.count(filters)
+            if offset > total // 2:
+                wanted = max(0, min(limit, total - offset))
+                if not wanted:
+                    return Page([], [])
+                skipped = total - offset - wanted
+                page = super().page(filters, sort_column, not descending, None, wanted, skipped)
+                return Page(page.rows[::-1], page.keys[::-1])
+        return super().page(filters, sort_column, descending, after, limit, offset)
 
 
 class _Figures(NamedTuple):

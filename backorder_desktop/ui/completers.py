@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel, QTextCursor
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
@@ -101,6 +101,12 @@ def complete_line_edit(edit: QLineEdit, lookup: Lookup) -> LookupCompleter:
     """Offer LOOKUP's choices under EDIT as the person types."""
     completer = LookupCompleter(lookup, edit)
     edit.setCompleter(completer)
+
+    def show_popup() -> None:  # as wide as its choices, whatever the width of the field
+        wanted = completer.listed().sizeHintForColumn(0) + 24
+        completer.complete(QRect(0, 0, max(edit.width(), wanted), edit.height()))
+
+    completer.show_popup = show_popup
     edit.textEdited.connect(completer.ask)
     # QLineEdit takes the choice itself only while it holds the focus, and lets go of the
     # completer at any focus out (a popup that takes the focus, on some platforms): said here too.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -55,7 +56,8 @@ class NewOrderDialog(_Form):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("New order", parent)
-        self.number = named(QLabel("(the next free number)"), "Order number")
+        self.number = named(QLabel("the next free number"), "Order number")
+        self.number.setWordWrap(True)
         self.form.addRow(QLabel("Order number:"), self.number)
         self.customer: QLineEdit = self.add("Customer:", QLineEdit(), "customer")
         self.customer.setPlaceholderText("a known customer, or a new one")
@@ -74,6 +76,7 @@ class NewOrderDialog(_Form):
         self.grid.setColumnStretch(0, 1)
         self.grid.addWidget(QLabel("SKU"), 0, 0)
         self.grid.addWidget(QLabel("Quantity"), 0, 1)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)  # lines from the top, however few
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_holder)
@@ -97,7 +100,7 @@ class NewOrderDialog(_Form):
         in_background(orders.next_number, self._show_number, lambda _error, _report: None)
 
     def _show_number(self, number: str) -> None:
-        self.number.setText(f"{number} (the next free number, given when the order is saved)")
+        self.number.setText(f"{number} (the next free number when it is saved)")
 
     # -- lines ------------------------------------------------------------------------------
 

@@ -216,7 +216,7 @@ def test_a_database_of_a_newer_version_is_refused_before_any_pragma(
 
 
 APPLICATION_ID = 0x426B4F72
-SCHEMA_VERSION = len(list(MIGRATIONS.glob("[0-9]*.py")))  # the newest step this program knows
+SCHEMA_VERSION = max(int(step.name[:4]) for step in MIGRATIONS.glob("[0-9]*.py"))  # the newest step known
 
 
 @sqlite_only

@@ -34,7 +34,7 @@ def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: P
         ("0004_activity",),
         ("0005_roles",),
         ("0006_customers",),
-        ("0007_orders_ordered_at",),
+        ("0007_orders_list",),
     ]
     assert query("PRAGMA journal_mode")[0][0] == "wal"
     assert query("PRAGMA foreign_keys")[0][0] == 1
@@ -132,6 +132,7 @@ INDEXES = {
     "orders_number": ("orders", True, ("number",), False),
     "orders_status": ("orders", False, ("status",), False),
     "orders_ordered_at": ("orders", False, ("ordered_at",), False),
+    "orders_customer": ("orders", False, ("customer",), False),
     "order_line_order_id": ("order_line", False, ("order_id",), False),
     "order_line_order_id_line": ("order_line", True, ("order_id", "line"), False),
     "order_line_waiting": ("order_line", False, ("product_id",), True),

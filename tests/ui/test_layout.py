@@ -12,6 +12,7 @@ from tests.ui.helpers import settle
 
 DESCRIPTIVE = {
     "shipments": ("customer",),
+    "orders": ("customer",),
     "backorders": ("customer", "product"),
     "inventory": ("product",),
     "run_log": ("error",),

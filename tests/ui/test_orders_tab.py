@@ -5,21 +5,25 @@ order from there. On a SQLite file and on a PostgreSQL database alike."""
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QPoint
+from PySide6.QtGui import QPainter
 
-from backorder_desktop.domain import allocation, processes
+from backorder_desktop.domain import allocation, processes, shipments
 from backorder_desktop.domain.browse import OrderListing
 from backorder_desktop.store.database import query
 from backorder_desktop.ui import orders_tab
 from backorder_desktop.ui.format import counted
+from backorder_desktop.ui.new_order_dialog import NewOrderDialog
 from tests.conftest import require_postgres
 from tests.places import drop_postgres_database, is_postgres, postgres_database
 from tests.ui.helpers import click, click_row, click_tab, settle
+from tests.ui.test_window import SCREENSHOTS
 
 ORDERS = 3  # its tab (from 0), after Shipments
 SHIPMENTS = 2
@@ -212,3 +216,70 @@ def test_orders_model_passes_qtmodeltester(qtmodeltester, demo_app) -> None:
     settle()
     assert window.orders.model.rowCount() > 0
     qtmodeltester.check(window.orders.model)
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
+def test_screenshots_of_the_orders_tab_and_the_new_order_dialog(qtbot, demo_app, tmp_path, size) -> None:
+    """The Orders tab on the demo data, an order selected (one shipment shipped, one the Primary
+    made), and the New order dialog being filled, the SKU completer open; at a small and a big
+    screen. Into docs/screenshots with BACKORDER_SCREENSHOTS=1, else a scratch folder."""
+    folder = SCREENSHOTS if os.environ.get("BACKORDER_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    window, _engine, _bridge = demo_app
+    window.resize(*size)
+    assert allocation.run_process(processes.PRIMARY, "manual").record.shipments >= 2
+    ((number, entered),) = query(
+        "SELECT o.number, MIN(s.id) FROM orders o JOIN shipment s ON s.order_id = o.id"
+        " WHERE o.status = 'open' AND s.created_by = 'order-entry' AND s.status = 'pending'"
+        " AND o.id IN (SELECT order_id FROM shipment WHERE created_by = 'primary')"
+        " AND (SELECT COUNT(*) FROM order_line ol WHERE ol.order_id = o.id) >= 3"
+        " GROUP BY o.number ORDER BY o.number LIMIT 1"
+    )
+    shipments.ship([entered])
+    window.refresh_now()
+    settle()
+    click_tab(qtbot, window, ORDERS)
+    settle()
+    tab = window.orders
+    row = next(r for r, order in enumerate(tab.model.rows) if order.number == number)
+    click_row(qtbot, tab.view, row)
+    settle()
+    assert tab.shipments.rowCount() >= 2
+    width, height = size
+    shot = folder / f"orders-{width}x{height}.png"
+    assert window.grab().save(str(shot)), shot
+
+    # Every column of the table, and of the detail, is in view.
+    for view in (tab.view, tab.lines, tab.shipments):
+        header = view.horizontalHeader()
+        right = max(header.sectionViewportPosition(c) + header.sectionSize(c) for c in range(header.count()))
+        assert right <= view.viewport().width() + 1, f"{view.accessibleName()} at {size}"
+
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.new_order()
+    (dialog,) = [d for d in tab.findChildren(NewOrderDialog) if d.isVisible()]
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    settle()
+    dialog.customer.setText("Around the Horn")
+    dialog.priority.setValue(2)
+    for line, (sku, qty) in zip(dialog.line_rows, (("NW-002", 4), ("NW-011", 6)), strict=False):
+        line.sku.setText(sku)
+        line.qty.setValue(qty)
+    third = dialog.line_rows[2]
+    third.sku.setFocus()
+    qtbot.keyClicks(third.sku, "tofu")
+    settle()
+    popup = third.sku.completer().listed()
+    qtbot.waitUntil(popup.isVisible, timeout=5_000)
+    picture = window.grab()
+    painter = QPainter(picture)
+    origin = window.mapToGlobal(QPoint(0, 0))
+    for top in (dialog, popup):  # each a window of its own: drawn where it stands over the window
+        painter.drawPixmap(top.mapToGlobal(QPoint(0, 0)) - origin, top.grab())
+    painter.end()
+    shot = folder / f"new-order-{width}x{height}.png"
+    assert picture.save(str(shot)), shot
+    popup.hide()
+    dialog.close()
