@@ -731,12 +731,14 @@ def product_choices(text: str, orderable_only: bool = False, limit: int = CHOICE
 
 
 def customer_choices(text: str, limit: int = CHOICES) -> list[str]:
-    """Customers that orders name, holding TEXT (any case), by name."""
+    """Known customers holding TEXT (any case), by name: those with an address on file and
+    those that orders name."""
     like = f"%{text.strip().lower()}%"
     return [
-        str(customer)
-        for (customer,) in query(
-            "SELECT DISTINCT customer FROM orders WHERE LOWER(customer) LIKE ? ORDER BY customer LIMIT ?",
-            (like, limit),
+        str(name)
+        for (name,) in query(
+            "SELECT name FROM (SELECT name FROM customer WHERE LOWER(name) LIKE ?"
+            " UNION SELECT customer FROM orders WHERE LOWER(customer) LIKE ?) AS known ORDER BY name LIMIT ?",
+            (like, like, limit),
         )
     ]

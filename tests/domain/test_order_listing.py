@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from backorder_desktop.domain import browse, orders, products, shipments
+from backorder_desktop.domain import browse, customers, orders, products, shipments
 from backorder_desktop.domain.browse import Filters, OrderListing
 from backorder_desktop.domain.errors import BadInput
 from backorder_desktop.domain.orders import LineInput
@@ -261,8 +261,13 @@ def test_choices_offered_as_a_person_types_come_from_the_database(store: str) ->
     order("A1", ("NW-013", 1), customer="Around the Horn")
     order("A2", ("NW-013", 1), customer="Around the Horn")
     order("A3", ("NW-013", 1), customer="Ernst Handel")
+    customers.save_customers(
+        [customers.CustomerInput("Hanari Carnes", "Rua do Paço, 67", "Rio", "RJ", "05454", "BR", "a")]
+    )
     assert browse.customer_choices("HORN") == ["Around the Horn"]
-    assert browse.customer_choices("") == ["Around the Horn", "Ernst Handel"]
+    assert browse.customer_choices("") == ["Around the Horn", "Ernst Handel", "Hanari Carnes"], (
+        "with an address on file"
+    )
 
 
 @pytest.mark.parametrize("target", ["sqlite"], indirect=True)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QDialogButtonBox
 
-from backorder_desktop.domain import schedules
+from backorder_desktop.domain import identifiers, schedules
 from backorder_desktop.store.database import query
 from backorder_desktop.ui import schedule_tab
 from backorder_desktop.ui.dialogs import ReceiveDialog
@@ -74,7 +74,8 @@ def test_receive_dialog_saves_what_it_shows_or_refuses_by_label(qtbot, demo_app,
         assert any(w.styleSheet() == INVALID for _label, w in dialog.fields.values())
     else:
         assert receipts_count() == receipts + 1
-        (saved_id,) = query("SELECT id FROM receipt WHERE number = ?", (shown_number.strip(),))[0]
+        # Saved as a file's number would be: NFKC ("¼" is "1⁄4"), without the spaces around it.
+        (saved_id,) = query("SELECT id FROM receipt WHERE number = ?", (identifiers.normal(shown_number),))[0]
         saved = sorted(
             query(
                 "SELECT p.sku, rl.qty FROM receipt_line rl JOIN product p ON p.id = rl.product_id"
