@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from backorder_desktop.domain import clock
+from backorder_desktop.domain.words import counted
 from backorder_desktop.store.database import executemany
 from backorder_desktop.store.who import who
 
@@ -67,6 +68,17 @@ def record_many(changes: Iterable[tuple[str, str, str]]) -> None:
     executemany(
         "INSERT INTO activity (at, login, host, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)", rows
     )
+
+
+LISTED = 10  # items a row of the log names; the rest are counted
+
+
+def listed(items: list[str], noun: str) -> str:
+    """ITEMS joined, the first LISTED of them, the rest counted: a receipt of 200,000 lines is
+    logged in a line a person can read (and a window can draw), not in three megabytes."""
+    shown = ", ".join(items[:LISTED])
+    more = len(items) - LISTED
+    return shown if more <= 0 else f"{shown} and {counted(more, 'more ' + noun)}"
 
 
 def changes(old: Mapping[str, object], new: Mapping[str, object]) -> str:

@@ -151,7 +151,7 @@ def receive(
                         "receipt",
                         r.number,
                         f"{counted(sum(ln.qty for ln in r.lines), 'unit')} received: "
-                        + ", ".join(f"{ln.sku} {ln.qty:,}" for ln in r.lines),
+                        + activity.listed([f"{ln.sku} {ln.qty:,}" for ln in r.lines], "line"),
                     )
                     for r in receipts
                 ),

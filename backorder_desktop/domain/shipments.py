@@ -295,7 +295,7 @@ def void_order(number: str, at: datetime | None = None) -> tuple[int, int]:
             cancelled[product_id] -= qty
         ledger.change_backordered(cancelled)
         released = sum(ln.qty for ln in lines)
-        voided = ", ".join(map(shipment_number, pending)) or "none"
+        voided = activity.listed([shipment_number(sid) for sid in pending], "shipment") or "none"
         activity.record(
             "void-order",
             number,

@@ -62,13 +62,19 @@ def subject_text(entry: Entry) -> str:
     return entry.subject
 
 
+LONGEST = 500  # characters of a cell shown
+
+
 class ActivityModel(ListingModel):
     """The activity listing, with subjects named as people name them."""
 
     def text(self, column: Column, row: Any) -> str:
         if column.field == "subject":
             return subject_text(row)
-        return super().text(column, row)
+        said = super().text(column, row)
+        # A row written before details were kept short (a receipt of 200,000 lines named them
+        # all) is cut here: a table cell of megabytes stalls the window while Qt lays it out.
+        return said if len(said) <= LONGEST else said[:LONGEST] + "…"
 
 
 class ActivityTab(QWidget):
