@@ -252,6 +252,15 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
         path = folder / f"{name}.png"
         assert window.grab().save(str(path)), path
         assert path.stat().st_size > 10_000
+    # Every screen on the smallest screen people work on and on a big one (issue 14).
+    for width, height in ((1024, 700), (1920, 1080)):
+        window.resize(width, height)
+        for index, name in enumerate(SCREENS):
+            window.tabs.setCurrentIndex(index)
+            settle()
+            path = folder / f"{name}-{width}x{height}.png"
+            assert window.grab().save(str(path)), path
+    window.resize(1280, 760)
 
     # A refused entry: the dialog says what to correct, by label, and marks the control.
     window.tabs.setCurrentIndex(5)
