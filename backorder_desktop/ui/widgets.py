@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QFocusEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QFocusEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -70,18 +70,25 @@ def sort_arrows() -> SortArrows:
 class TimeBox(QTimeEdit):
     """A 24-hour HH:MM box that takes a typed time where it is clicked: the hour or the minutes
     clicked into are selected, so that typing replaces them (a plain QTimeEdit puts the cursor
-    there, and a typed digit then makes no time and is dropped)."""
+    there, and a typed digit then makes no time and is dropped). The click lands on the box's
+    line edit, so that is where it is watched."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDisplayFormat("HH:mm")
+        self.lineEdit().installEventFilter(self)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        self.setSelectedSection(self.currentSection())
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.lineEdit() and event.type() == QEvent.Type.MouseButtonRelease:
+            # After the line edit has placed its cursor: the section it is in is then known.
+            QTimer.singleShot(0, self._select_section)
+        return super().eventFilter(watched, event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
+        self._select_section()
+
+    def _select_section(self) -> None:
         self.setSelectedSection(self.currentSection())
 
 

@@ -55,8 +55,11 @@ def test_a_typed_time_and_a_held_arrow_key_are_each_one_change(qtbot, window, mo
         return real_save(code, **change)
 
     monkeypatch.setattr(schedules, "save", recording_save)
-    # Click on the hour and type over it: 08:30, saved once, not 08:3x on the way.
-    qtbot.mouseClick(tab.start, Qt.MouseButton.LeftButton, pos=QPoint(8, tab.start.height() // 2))
+    # Click on the hour and type over it: 08:30, saved once, not 08:3x on the way. The click
+    # lands on the box's line edit, as a person's does on a real screen.
+    text = tab.start.lineEdit()
+    qtbot.mouseClick(text, Qt.MouseButton.LeftButton, pos=QPoint(6, text.height() // 2))
+    qtbot.waitUntil(lambda: tab.start.lineEdit().selectedText() == "07", timeout=5_000)
     qtbot.keyClicks(tab.start, "0830")
     qtbot.waitUntil(lambda: schedules.load(PRIMARY).rule.start == time(8, 30), timeout=5_000)
     settle()
