@@ -18,7 +18,9 @@ from backorder_desktop import __version__
 from backorder_desktop.domain import allocation, clock, planning, preferences, processes, shipments, team
 from backorder_desktop.domain import schedules as saved_schedules
 from backorder_desktop.domain.errors import BadInput, Refused, printable
-from backorder_desktop.domain.words import counted
+from backorder_desktop.domain.words import (
+    plainly_counted as counted,
+)  # digits alone: scripts read these lines
 from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import default_database
 from backorder_desktop.store.database import close, read_only
@@ -203,7 +205,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_ship(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ids = shipments.parse_numbers(args.shipment)
     units = shipments.ship(ids)
-    print(f"shipped {', '.join(map(shipments.shipment_number, ids))}: {counted(units, 'unit')}", file=out)
+    print(
+        f"shipped {', '.join(map(shipments.shipment_number, ids))}: {counted(units, 'unit')}",
+        file=out,
+    )
     return OK
 
 
@@ -218,8 +223,8 @@ def cmd_void_shipment(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
 def cmd_void_order(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     released, cancelled = shipments.void_order(args.order)
     print(
-        f"voided order {args.order}: {released} committed units released,"
-        f" {cancelled} backordered units cancelled",
+        f"voided order {args.order}: {counted(released, 'committed unit')} released,"
+        f" {counted(cancelled, 'backordered unit')} cancelled",
         file=out,
     )
     return OK

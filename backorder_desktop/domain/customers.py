@@ -46,7 +46,13 @@ class Address(NamedTuple):
         and postal code ("Eugene, OR 97403", "Berlin 12209"); the country."""
         town = ", ".join(part for part in (self.city, self.region) if part)
         town = " ".join(part for part in (town, self.postal_code) if part)
-        return [line for line in (self.address, town, self.country) if line]
+        # A street of two lines (a quoted field with a line break in the file) prints as two.
+        return [
+            part.strip()
+            for line in (self.address, town, self.country)
+            for part in line.splitlines()
+            if part.strip()
+        ]
 
 
 def check(customers: list[CustomerInput]) -> None:

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from backorder_desktop.domain import customers, inventory, orders, products
-from backorder_desktop.domain.words import counted
+from backorder_desktop.domain.words import (
+    plainly_counted as counted,
+)  # digits alone: scripts read these lines
 from backorder_desktop.files import fields
 from backorder_desktop.files.csv_reader import Collector, Row, Rows, read
 
@@ -40,7 +42,7 @@ def import_products(path: Path) -> str:
         items.append(products.ProductInput(sku, name, discontinued, row.where))
     problems.raise_if_any()
     added, updated = products.save_products(items, source=path.name)
-    return f"imported {len(items)} products from {path.name}: {added} added, {updated} updated"
+    return f"imported {counted(len(items), 'product')} from {path.name}: {added} added, {updated} updated"
 
 
 CUSTOMER_COLUMNS = ("customer", "address", "city", "region", "postal_code", "country")
@@ -163,8 +165,8 @@ def import_orders(path: Path) -> str:
     )
     result = orders.enter_orders(entered, source=name)
     return (
-        f"imported {result.orders} orders ({result.lines} lines) from {path.name}:"
-        f" {result.committed} units committed in {result.shipments} shipments,"
+        f"imported {counted(result.orders, 'order')} ({counted(result.lines, 'line')}) from {path.name}:"
+        f" {counted(result.committed, 'unit')} committed in {counted(result.shipments, 'shipment')},"
         f" {result.backordered} backordered"
     )
 
@@ -200,7 +202,7 @@ def import_receipts(path: Path) -> str:
         )
     )
     units = inventory.receive(list(receipts.values()), source=path.name)
-    return f"imported {len(receipts)} receipts from {path.name}: {units} units received"
+    return f"imported {counted(len(receipts), 'receipt')} from {path.name}: {counted(units, 'unit')} received"
 
 
 def import_adjustments(path: Path) -> str:
@@ -216,7 +218,7 @@ def import_adjustments(path: Path) -> str:
         lambda: inventory.adjust([a for a in items if a.where not in problems.bad_rows], check_only=True)
     )
     net = inventory.adjust(items, source=path.name)
-    return f"imported {len(items)} adjustments from {path.name}: net change {net:+d} units"
+    return f"imported {counted(len(items), 'adjustment')} from {path.name}: net change {net:+d} units"
 
 
 def import_returns(path: Path) -> str:
@@ -234,4 +236,4 @@ def import_returns(path: Path) -> str:
         )
     )
     units = inventory.record_returns(items, source=path.name)
-    return f"imported {len(items)} returns from {path.name}: {units} units back on hand"
+    return f"imported {counted(len(items), 'return')} from {path.name}: {counted(units, 'unit')} back on hand"

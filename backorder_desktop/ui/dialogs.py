@@ -161,7 +161,7 @@ class ReceiveDialog(_Form):
 
         def receive() -> str:
             if not problems:
-                return f"Received {inventory.receive([receipt]):,} units on {receipt.number}."
+                return f"Received {counted(inventory.receive([receipt]), 'unit')} on {receipt.number}."
             # Lines that cannot be read are refused; what the database says of the others and
             # of the number is told at the same time, so that one correction is enough.
             everything = list(problems)
@@ -188,7 +188,12 @@ class AdjustDialog(_Form):
         adjustment = inventory.AdjustmentInput(
             self.sku.text().strip(), self.qty.value(), self.reason.text(), "adjustment"
         )
-        return lambda: f"Adjusted {adjustment.sku} by {inventory.adjust([adjustment]):+,} units."
+
+        def adjust() -> str:
+            net = inventory.adjust([adjustment])
+            return f"Adjusted {adjustment.sku} by {'+' if net > 0 else '-'}{counted(abs(net), 'unit')}."
+
+        return adjust
 
 
 class ReturnDialog(_Form):
@@ -203,7 +208,9 @@ class ReturnDialog(_Form):
         item = inventory.ReturnInput(
             self.order.text().strip(), self.sku.text().strip(), self.qty.value(), "return"
         )
-        return lambda: f"Recorded {inventory.record_returns([item]):,} units returned on order {item.order}."
+        return lambda: (
+            f"Recorded {counted(inventory.record_returns([item]), 'unit')} returned on order {item.order}."
+        )
 
 
 class ProblemsDialog(QDialog):

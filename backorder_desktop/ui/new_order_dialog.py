@@ -31,15 +31,18 @@ SOURCE = "New order dialog"
 FIRST_LINES = 3  # empty lines the dialog opens with
 
 
+FIRST_QUANTITY = 1  # what a new line's quantity shows
+
+
 class _Line:
     """A line of the order being written: a SKU, a quantity, and a button that removes it."""
 
     def __init__(self, dialog: NewOrderDialog) -> None:
         self.sku = QLineEdit()
-        self.sku.setPlaceholderText("SKU or product name")
+        self.sku.setPlaceholderText("SKU (type a SKU or a product name to choose)")
         complete_line_edit(self.sku, products(orderable_only=True))
         self.qty = QSpinBox()
-        self.qty.setRange(1, MAX_QUANTITY)
+        self.qty.setRange(FIRST_QUANTITY, MAX_QUANTITY)
         self.qty.setGroupSeparatorShown(True)
         self.remove = QPushButton("Remove")
         self.remove.clicked.connect(lambda: dialog.remove_line(self))
@@ -141,9 +144,12 @@ class NewOrderDialog(_Form):
     # -- saving -----------------------------------------------------------------------------
 
     def step(self) -> Callable[[], str]:
+        # A line left as it was given (no SKU, the first quantity) is no line of the order: the
+        # dialog opens with three, and a one-line order must not have to remove two.
         lines = [
             orders.LineInput(number, line.sku.text(), line.qty.value(), f"line {number}")
             for number, line in enumerate(self.line_rows, 1)
+            if line.sku.text().strip() or line.qty.value() != FIRST_QUANTITY
         ]
         customer, priority = self.customer.text(), self.priority.value()
         ship_complete = self.ship_complete.isChecked()

@@ -22,7 +22,7 @@ TOTALS = 10.0
 FOOT = 22.0  # the signatures and the page number, at the bottom of every page
 BARCODE_HIGH = 13.0
 SHIPPED_BANNER = 14.0
-ADDRESS_BLOCK = 42.0
+ADDRESS_BLOCK = 54.0  # mm: a name of two lines and an address of five
 # The table's columns: title, width in mm (None: what the others leave), alignment.
 RIGHT = Qt.AlignmentFlag.AlignRight
 LEFT = Qt.AlignmentFlag.AlignLeft
@@ -130,14 +130,27 @@ def _draw_head(sheet: Sheet, slip: PackingSlip, first: bool) -> float:
 
 
 def _draw_ship_to(sheet: Sheet, x: float, y: float, w: float, slip: PackingSlip) -> None:
+    """The ship-to block: the customer and each address line wrapped within W, as many as the
+    block holds (a packer needs the whole street, not its first half)."""
     sheet.text(x, y, w, 5, "SHIP TO", Sheet.font(8, bold=True), color=GREY)
-    sheet.text(x, y + 5, w, 7, slip.customer, Sheet.font(13, bold=True))
+    bottom = y + ADDRESS_BLOCK - 4
+    top = y + 5
+    name = Sheet.font(13, bold=True)
+    high = min(sheet.text_height(slip.customer, name, w), bottom - top)
+    sheet.text(x, top, w, high, slip.customer, name, wrap=True)
+    top += high + 0.5
     lines = slip.address.lines() if slip.address is not None else []
     if not lines:
-        sheet.text(x, y + 12.5, w, 6, "no address on file", Sheet.font(11, italic=True), color=GREY)
+        sheet.text(x, top, w, 6, "no address on file", Sheet.font(11, italic=True), color=GREY)
         return
-    for n, line in enumerate(lines[:4]):
-        sheet.text(x, y + 12.5 + n * 6, w, 6, line, Sheet.font(11))
+    plain = Sheet.font(11)
+    for line in lines:
+        high = sheet.text_height(line, plain, w)
+        if top + high > bottom:
+            sheet.text(x, top, w, max(bottom - top, 5), line, plain)  # one line, cut short
+            return
+        sheet.text(x, top, w, high, line, plain, wrap=True)
+        top += high
 
 
 def _draw_order(sheet: Sheet, x: float, y: float, w: float, slip: PackingSlip) -> None:

@@ -363,6 +363,11 @@ class ScheduleTab(QWidget):
         row = self._current()
         if row is None:
             return
+        if self._invalid and replace(row.rule, **change) == row.rule:
+            # Back to what is saved: the refusal was about a value no longer shown.
+            self._mark(None)
+            self.message.setText("")
+            return
         self._edits += 1
         edit = self._edits
         # Refuse at once, where it was typed, without touching the database; the editor goes

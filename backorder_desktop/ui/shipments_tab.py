@@ -287,7 +287,7 @@ class ShipmentsTab(QWidget):
         self.history.setText("")
         if len(ids) != 1:
             self.detail_title.setText(
-                f"{len(ids)} shipments selected." if ids else "Select a shipment to see its lines."
+                f"{counted(len(ids), 'shipment')} selected." if ids else "Select a shipment to see its lines."
             )
             return
         number = shipments.shipment_number(ids[0])
@@ -339,7 +339,7 @@ class ShipmentsTab(QWidget):
 
     def _act(self, work: Any, summary: str) -> None:
         def done(units: int) -> None:
-            self.message.emit(f"{summary}: {units:,} units.")
+            self.message.emit(f"{summary}: {counted(units, 'unit')}.")
             self.refresh()
             self.changed.emit()
 

@@ -113,3 +113,14 @@ def test_tab_leaves_a_table_and_the_focus_frame_can_be_seen(qtbot, window):
         for y in range(unfocused.height())
     )
     assert frame > 2 * (focused.width() + focused.height()) and plain < frame / 4, (frame, plain)
+
+
+def test_typing_the_saved_value_again_takes_the_refusal_away(qtbot, window):
+    tab = open_schedule_setup(qtbot, window)
+    select(tab, PRIMARY)
+    type_time(qtbot, tab.end, "0600")
+    qtbot.waitUntil(lambda: tab.message.text().endswith(schedule_tab.REFUSED), timeout=5_000)
+    assert tab.end.styleSheet() and tab.end.time() == QTime(19, 0)
+    type_time(qtbot, tab.end, "1900")  # the saved value, typed again: nothing to save
+    qtbot.waitUntil(lambda: tab.message.text() == "", timeout=5_000)
+    assert not tab.end.styleSheet()

@@ -201,8 +201,27 @@ def test_an_order_written_wrong_is_refused_by_label_and_nothing_is_saved(qtbot, 
     after = everything()
     click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
     settle()
-    assert dialog.isVisible() and dialog.error.text() == "SKU, line 1: the SKU is empty"
+    assert dialog.isVisible() and dialog.error.text() == "Lines: an order needs at least one line"
     assert everything() == after
+
+
+def test_the_lines_left_blank_are_no_lines_of_the_order(qtbot, demo_app) -> None:
+    """The dialog opens with three lines: an order of one fills the first and saves."""
+    window, _engine, _bridge = demo_app
+    dialog = open_new_order(qtbot, window)
+    assert len(dialog.line_rows) == 3
+    dialog.customer.setText("Ernst Handel")
+    dialog.line_rows[0].sku.setText("NW-002")
+    dialog.line_rows[0].qty.setValue(4)
+    click(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
+    settle()
+    assert not dialog.isVisible(), dialog.error.text()
+    assert query(
+        "SELECT COUNT(*) FROM order_line ol JOIN orders o ON o.id = ol.order_id WHERE o.number = '11078'"
+    ) == [(1,)]
+    (told,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert told.text().startswith("Order 11078 for Ernst Handel, 1 line: ")
+    told.close()
 
 
 def test_sku_fields_of_every_dialog_complete_from_the_catalogue(qtbot, demo_app) -> None:

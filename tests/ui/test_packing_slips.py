@@ -346,3 +346,35 @@ def test_an_order_number_a_barcode_cannot_hold_is_printed_as_text(qapp, tmp_path
     (text,) = page_texts(target)
     assert "Bestellung-Ä1" in text and "Café Ünter den Linden" in text
     assert barcodes(page_picture(target, 1, tmp_path / "odd.png")) == ["S0000007"]
+
+
+def test_a_long_name_and_a_street_of_two_lines_print_whole_and_apart(qapp, tmp_path: Path) -> None:
+    """The reviewer's slip: a long company name and a long street were cut short with "…", and a
+    street with a line break in the file printed over the name."""
+    import dataclasses
+
+    from backorder_desktop.domain.customers import Address
+
+    name = "A very long customer name that goes on well past half the page, Incorporated"
+    street = "Building B, Floor 3, a rather long address line at the industrial estate\nGate 7"
+    made = dataclasses.replace(
+        slip(43, name, [SlipLine(1, "NW-001", "Chai", 2)]),
+        address=Address(name, street, "Berlin", "", "12209", "Germany"),
+    )
+    target = tmp_path / "address.pdf"
+    assert write_pdf(target, "Packing slips", packing_slip.drawing([made])) == 1
+    (text,) = page_texts(target)
+    words = " ".join(text.split())
+    assert "…" not in text
+    # Wrapped within its block, each line's words come whole and in order (the order's block
+    # beside it may come between the wrapped lines in the text).
+    for piece in (
+        "A very long customer",
+        "Incorporated",
+        "Building B, Floor 3,",
+        "industrial estate",
+        "Gate 7",
+    ):
+        assert piece in words, piece
+    assert words.index("Building B") < words.index("industrial estate") < words.index("Gate 7")
+    assert "Berlin 12209" in words and "Germany" in words
