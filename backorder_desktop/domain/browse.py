@@ -8,6 +8,7 @@ Rows come out named (one type per table), their values converted by the store.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -143,6 +144,21 @@ class Listing(Generic[Row]):
         return int(query(f"SELECT COUNT(*) FROM {source}{where}", tuple(params))[0][0])
 
 
+def contains(text: str) -> str:
+    """A LIKE pattern (with ESCAPE '!') for text holding TEXT, in lower case: a % or _ typed in a
+    search is looked for, not taken as a wildcard that lets every row through."""
+    return f"%{_escaped(text)}%"
+
+
+def starts_with(text: str) -> str:
+    """A LIKE pattern (with ESCAPE '!') for text that begins with TEXT, in lower case."""
+    return f"{_escaped(text)}%"
+
+
+def _escaped(text: str) -> str:
+    return re.sub(r"([!%_])", r"!\1", text.strip().lower())
+
+
 def _day_range(filters: Filters, column: str) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -214,8 +230,8 @@ class ShipmentListing(Listing[ShipmentRow]):
         text = filters.search.strip()
         if text:
             wanted = shipment_id(text)
-            options = ["o.number = ?", "LOWER(o.customer) LIKE ?"]
-            params += [text, f"%{text.lower()}%"]
+            options = ["o.number = ?", "LOWER(o.customer) LIKE ? ESCAPE '!'"]
+            params += [text, contains(text)]
             if wanted is not None:
                 options.append("s.id = ?")
                 params.append(wanted)
@@ -351,9 +367,10 @@ class BackorderListing(Listing[BackorderRow]):
         text = filters.search.strip()
         if text:
             clauses.append(
-                "(o.number = ? OR LOWER(o.customer) LIKE ? OR LOWER(p.sku) LIKE ? OR LOWER(p.name) LIKE ?)"
+                "(o.number = ? OR LOWER(o.customer) LIKE ? ESCAPE '!' OR LOWER(p.sku) LIKE ? ESCAPE '!'"
+                " OR LOWER(p.name) LIKE ? ESCAPE '!')"
             )
-            like = f"%{text.lower()}%"
+            like = contains(text)
             params += [text, like, like, like]
         if filters.available_only:
             clauses.append("p.on_hand > p.committed")
@@ -399,8 +416,8 @@ class StockListing(Listing[StockRow]):
         text = filters.search.strip()
         if not text:
             return [], []
-        like = f"%{text.lower()}%"
-        return ["(LOWER(sku) LIKE ? OR LOWER(name) LIKE ?)"], [like, like]
+        like = contains(text)
+        return ["(LOWER(sku) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!')"], [like, like]
 
 
 # A run that evaluated nothing and changed nothing (the Primary every half hour with no receipt in
@@ -460,8 +477,11 @@ class ActivityListing(Listing[Entry]):
             params.append(filters.user)
         text = filters.search.strip()
         if text:
-            like = f"%{text.lower()}%"
-            clauses.append("(LOWER(subject) LIKE ? OR LOWER(details) LIKE ? OR LOWER(login) LIKE ?)")
+            like = contains(text)
+            clauses.append(
+                "(LOWER(subject) LIKE ? ESCAPE '!' OR LOWER(details) LIKE ? ESCAPE '!'"
+                " OR LOWER(login) LIKE ? ESCAPE '!')"
+            )
             params += [like, like, like]
         return clauses, params
 
@@ -577,8 +597,9 @@ class OrderListing(Listing[OrderRow]):
             params.append(filters.status)
         text = filters.search.strip()
         if text:
-            clauses.append("(o.number = ? OR LOWER(o.customer) LIKE ?)")
-            params += [text, f"%{text.lower()}%"]
+            # A number by its start ("1107": 11070 to 11079), a customer by any part of the name.
+            clauses.append("(LOWER(o.number) LIKE ? ESCAPE '!' OR LOWER(o.customer) LIKE ? ESCAPE '!')")
+            params += [starts_with(text), contains(text)]
         return clauses, params
 
     def present(self, values: Sequence[Any]) -> OrderRow:
@@ -718,14 +739,14 @@ CHOICES = 50  # offered at most, as a person types
 def product_choices(text: str, orderable_only: bool = False, limit: int = CHOICES) -> list[ProductChoice]:
     """Products whose SKU or name holds TEXT (any case), SKUs that begin with it first; with
     ORDERABLE_ONLY, not the discontinued ones."""
-    like = f"%{text.strip().lower()}%"
-    starts = f"{text.strip().lower()}%"
+    like = contains(text)
+    starts = starts_with(text)
     discontinued = " AND NOT discontinued" if orderable_only else ""
     return read(
         ProductChoice,
         "SELECT sku, name, discontinued FROM product"
-        f" WHERE (LOWER(sku) LIKE ? OR LOWER(name) LIKE ?){discontinued}"
-        " ORDER BY CASE WHEN LOWER(sku) LIKE ? THEN 0 ELSE 1 END, sku LIMIT ?",
+        f" WHERE (LOWER(sku) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!'){discontinued}"
+        " ORDER BY CASE WHEN LOWER(sku) LIKE ? ESCAPE '!' THEN 0 ELSE 1 END, sku LIMIT ?",
         (like, like, starts, limit),
     )
 
@@ -733,12 +754,13 @@ def product_choices(text: str, orderable_only: bool = False, limit: int = CHOICE
 def customer_choices(text: str, limit: int = CHOICES) -> list[str]:
     """Known customers holding TEXT (any case), by name: those with an address on file and
     those that orders name."""
-    like = f"%{text.strip().lower()}%"
+    like = contains(text)
     return [
         str(name)
         for (name,) in query(
-            "SELECT name FROM (SELECT name FROM customer WHERE LOWER(name) LIKE ?"
-            " UNION SELECT customer FROM orders WHERE LOWER(customer) LIKE ?) AS known ORDER BY name LIMIT ?",
+            "SELECT name FROM (SELECT name FROM customer WHERE LOWER(name) LIKE ? ESCAPE '!'"
+            " UNION SELECT customer FROM orders WHERE LOWER(customer) LIKE ? ESCAPE '!') AS known"
+            " ORDER BY name LIMIT ?",
             (like, like, limit),
         )
     ]
