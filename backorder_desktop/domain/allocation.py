@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from backorder_desktop.domain import activity, clock, ledger, preferences, shipments, slots
+from backorder_desktop.domain.bulk import without_cyclic_gc
 from backorder_desktop.domain.processes import PRIMARY, PROCESSES, SECONDARY
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
@@ -109,7 +110,7 @@ def run_process(
         log.info("%s run skipped: backorder management is off", process)
         return RunResult(record)
     try:
-        with write():
+        with without_cyclic_gc(), write():
             result = _run_in_transaction(process, trigger, started, dry_run, explain, progress, slot)
     except slots.SlotTaken:
         return _taken(process, trigger, started)

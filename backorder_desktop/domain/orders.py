@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from backorder_desktop.domain import activity, clock, identifiers, ledger, shipments
+from backorder_desktop.domain.bulk import without_cyclic_gc
 from backorder_desktop.domain.errors import BadInput, Problem, Problems
 from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT, quantity_problem, text_problem
 from backorder_desktop.domain.processes import ORDER_ENTRY
@@ -155,7 +156,7 @@ def enter_orders(
     a number is a line of the file SOURCE.
     """
     at = at or clock.now()
-    with write():
+    with without_cyclic_gc(), write():
         catalogue = by_sku(line.sku for order in orders for line in order.lines)
         _check(orders, catalogue, source).raise_if_any(source)
         if check_only:
