@@ -295,31 +295,6 @@ def newest_shipment_id() -> int:
     return int(query("SELECT COALESCE(MAX(id), 0) FROM shipment")[0][0])
 
 
-class ShipmentSummary(NamedTuple):
-    """What a packing slip and the shipment's detail say of it besides its lines."""
-
-    order: str
-    customer: str
-    ordered_at: datetime
-    status: str
-    created_at: datetime
-    created_by: str  # order-entry, primary, secondary or user
-    created_user: str | None  # who entered the order or started the run
-    closed_at: datetime | None
-    closed_user: str | None  # who shipped or voided it
-
-
-def shipment_summary(sid: int) -> ShipmentSummary:
-    """The order, customer and status of the shipment with id SID, and who made and closed it."""
-    (summary,) = read(
-        ShipmentSummary,
-        "SELECT o.number, o.customer, o.ordered_at, s.status, s.created_at, s.created_by, s.created_user,"
-        " s.closed_at, s.closed_user FROM shipment s JOIN orders o ON o.id = s.order_id WHERE s.id = ?",
-        (sid,),
-    )
-    return summary
-
-
 class BackorderRow(NamedTuple):
     """A waiting line of an open order as the Backorders table shows it."""
 
