@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +20,7 @@ from backorder_desktop.domain.activity import ACTIONS, Entry
 from backorder_desktop.domain.browse import ActivityListing, Column, Filters, activity_users
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import fit_columns, label_for, named, table_view
+from backorder_desktop.ui.widgets import DateRange, fit_columns, label_for, named, search_box, table_view
 from backorder_desktop.ui.workers import in_background
 
 # How each action reads in the window (the export and the command line keep the stored words).
@@ -94,25 +91,14 @@ class ActivityTab(QWidget):
         self.user = QComboBox()
         self.user.addItem("All", None)
         self.user.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.use_dates = named(QCheckBox("Between"), "Between")
-        self.since = named(QDateEdit(QDate.currentDate().addDays(-30)), "From date")
-        self.until = named(QDateEdit(QDate.currentDate()), "To date")
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Subject, details or user")
-        self.search.setClearButtonEnabled(True)
+        self.dates = DateRange("Between", self.apply_filters)
+        self.search = search_box("Subject, details or user")
         filters = QHBoxLayout()
         filters.addWidget(label_for("Action:", self.action))
         filters.addWidget(self.action)
         filters.addWidget(label_for("User:", self.user))
         filters.addWidget(self.user)
-        filters.addWidget(self.use_dates)
-        filters.addWidget(self.since)
-        filters.addWidget(QLabel("and"))
-        filters.addWidget(self.until)
+        self.dates.add_to(filters)
         filters.addWidget(label_for("Search:", self.search))
         filters.addWidget(self.search, 1)
 
@@ -129,25 +115,17 @@ class ActivityTab(QWidget):
 
         self.action.currentIndexChanged.connect(self.apply_filters)
         self.user.currentIndexChanged.connect(self.apply_filters)
-        self.use_dates.toggled.connect(self._dates_toggled)
-        self.since.dateChanged.connect(self.apply_filters)
-        self.until.dateChanged.connect(self.apply_filters)
         self.search.textChanged.connect(self.apply_filters)
         self.model.modelReset.connect(self._update_count)
 
-    def _dates_toggled(self, on: bool) -> None:
-        self.since.setEnabled(on)
-        self.until.setEnabled(on)
-        self.apply_filters()
-
     def filters(self) -> Filters:
-        dates = self.use_dates.isChecked()
+        since, until = self.dates.days()
         return Filters(
             search=self.search.text(),
             action=self.action.currentData(),
             user=self.user.currentData(),
-            since=self.since.date().toPython() if dates else None,  # type: ignore[arg-type]
-            until=self.until.date().toPython() if dates else None,  # type: ignore[arg-type]
+            since=since,
+            until=until,
         )
 
     def apply_filters(self) -> None:

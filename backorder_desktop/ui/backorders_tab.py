@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from backorder_desktop.domain import allocation, processes
 from backorder_desktop.domain.browse import BackorderListing, BackorderRow, Filters
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import button, fit_columns, label_for, named, table_view
+from backorder_desktop.ui.widgets import button, fit_columns, label_for, named, search_box, table_view
 from backorder_desktop.ui.workers import in_background
 
 # A dry run's verdicts, as what a run now would do.
@@ -46,9 +46,7 @@ class BackordersTab(QWidget):
         self.view.setModel(self.model)
         fit_columns(self.view, listing.index_of("customer"), listing.index_of("product"))
         self.view.sortByColumn(listing.index_of("priority"), Qt.SortOrder.AscendingOrder)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Order, customer, SKU or product")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("Order, customer, SKU or product")
         self.available_only = named(
             QCheckBox("Only where stock is available now"), "Only where stock is available now"
         )

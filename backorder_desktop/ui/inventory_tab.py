@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from backorder_desktop.domain.browse import Filters, StockListing, StockRow
 from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog, _Form
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import button, fit_columns, label_for, named, table_view
+from backorder_desktop.ui.widgets import button, fit_columns, label_for, named, search_box, table_view
 
 
 class InventoryTab(QWidget):
@@ -23,9 +23,7 @@ class InventoryTab(QWidget):
         self.view = table_view("Inventory")
         self.view.setModel(self.model)
         fit_columns(self.view, listing.index_of("product"))
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("SKU or product name")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("SKU or product name")
         self.receive_button = button("&Receive shipment…", "Record an incoming shipment from a supplier")
         self.adjust_button = button("&Adjust…", "Record an inventory adjustment with its reason")
         self.return_button = button("Record re&turn…", "Record units a customer sent back")

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QSplitter,
     QStyle,
     QTableView,
@@ -41,7 +38,17 @@ from backorder_desktop.ui.format import cell, counted
 from backorder_desktop.ui.new_order_dialog import NewOrderDialog
 from backorder_desktop.ui.rights import refusal_text, refused_for_rights
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import button, confirm, fit_columns, label_for, named, table_view, tell
+from backorder_desktop.ui.widgets import (
+    DateRange,
+    button,
+    confirm,
+    fit_columns,
+    label_for,
+    named,
+    search_box,
+    table_view,
+    tell,
+)
 from backorder_desktop.ui.workers import in_background
 
 STATUS_CHOICES = (("All", None), ("Open", "open"), ("Closed", "closed"), ("Void", "void"))
@@ -139,23 +146,12 @@ class OrdersTab(QWidget):
         self.status = QComboBox()
         for text, value in STATUS_CHOICES:
             self.status.addItem(text, value)
-        self.use_dates = named(QCheckBox("Ordered between"), "Ordered between")
-        self.since = named(QDateEdit(QDate.currentDate().addDays(-30)), "From date")
-        self.until = named(QDateEdit(QDate.currentDate()), "To date")
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Order number or customer")
-        self.search.setClearButtonEnabled(True)
+        self.dates = DateRange("Ordered between", self.apply_filters)
+        self.search = search_box("Order number or customer")
         filters = QHBoxLayout()
         filters.addWidget(label_for("Status:", self.status))
         filters.addWidget(self.status)
-        filters.addWidget(self.use_dates)
-        filters.addWidget(self.since)
-        filters.addWidget(QLabel("and"))
-        filters.addWidget(self.until)
+        self.dates.add_to(filters)
         filters.addWidget(label_for("Search:", self.search))
         filters.addWidget(self.search, 1)
 
@@ -201,9 +197,6 @@ class OrdersTab(QWidget):
 
         self.detail_asked = 0  # the latest detail asked for; older answers are dropped
         self.status.currentIndexChanged.connect(self.apply_filters)
-        self.use_dates.toggled.connect(self._dates_toggled)
-        self.since.dateChanged.connect(self.apply_filters)
-        self.until.dateChanged.connect(self.apply_filters)
         self.search.textChanged.connect(self.apply_filters)
         self.view.selectionModel().selectionChanged.connect(self._show_detail)
         self.model.modelReset.connect(self._update_count)
@@ -213,18 +206,13 @@ class OrdersTab(QWidget):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def _dates_toggled(self, on: bool) -> None:
-        self.since.setEnabled(on)
-        self.until.setEnabled(on)
-        self.apply_filters()
-
     def filters(self) -> Filters:
-        dates = self.use_dates.isChecked()
+        since, until = self.dates.days()
         return Filters(
             search=self.search.text(),
             status=self.status.currentData(),
-            since=self.since.date().toPython() if dates else None,  # type: ignore[arg-type]
-            until=self.until.date().toPython() if dates else None,  # type: ignore[arg-type]
+            since=since,
+            until=until,
         )
 
     def apply_filters(self) -> None:

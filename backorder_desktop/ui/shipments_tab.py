@@ -6,16 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -38,7 +35,16 @@ from backorder_desktop.ui.format import cell, counted
 from backorder_desktop.ui.paperwork import Paperwork
 from backorder_desktop.ui.rights import refusal_text, refused_for_rights
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
-from backorder_desktop.ui.widgets import button, confirm, fit_columns, label_for, named, table_view
+from backorder_desktop.ui.widgets import (
+    DateRange,
+    button,
+    confirm,
+    fit_columns,
+    label_for,
+    named,
+    search_box,
+    table_view,
+)
 from backorder_desktop.ui.workers import in_background
 
 STATUS_CHOICES = (("All", None), ("Pending", "pending"), ("Shipped", "shipped"), ("Void", "void"))
@@ -87,16 +93,8 @@ class ShipmentsTab(QWidget):
         self.created_by.addItem("Anyone", None)
         for value, text in CREATORS.items():
             self.created_by.addItem(text, value)
-        self.use_dates = named(QCheckBox("Created between"), "Created between")
-        self.since = named(QDateEdit(QDate.currentDate().addDays(-30)), "From date")
-        self.until = named(QDateEdit(QDate.currentDate()), "To date")
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Shipment, order or customer")
-        self.search.setClearButtonEnabled(True)
+        self.dates = DateRange("Created between", self.apply_filters)
+        self.search = search_box("Shipment, order or customer")
         # One run's shipments (a tray notification of the run was clicked), until cleared.
         self.run_id: int | None = None
         self.run_shown = named(QLabel(""), "Run shown")
@@ -111,10 +109,7 @@ class ShipmentsTab(QWidget):
         filters.addWidget(self.status)
         filters.addWidget(label_for("Created by:", self.created_by))
         filters.addWidget(self.created_by)
-        filters.addWidget(self.use_dates)
-        filters.addWidget(self.since)
-        filters.addWidget(QLabel("and"))
-        filters.addWidget(self.until)
+        self.dates.add_to(filters)
         filters.addWidget(label_for("Search:", self.search))
         filters.addWidget(self.search, 1)
 
@@ -175,9 +170,6 @@ class ShipmentsTab(QWidget):
 
         self.status.currentIndexChanged.connect(self.apply_filters)
         self.created_by.currentIndexChanged.connect(self.apply_filters)
-        self.use_dates.toggled.connect(self._dates_toggled)
-        self.since.dateChanged.connect(self.apply_filters)
-        self.until.dateChanged.connect(self.apply_filters)
         self.search.textChanged.connect(self.apply_filters)
         self.all_runs.clicked.connect(self.show_all_runs)
         self.view.selectionModel().selectionChanged.connect(self._show_detail)
@@ -191,18 +183,14 @@ class ShipmentsTab(QWidget):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def _dates_toggled(self, on: bool) -> None:
-        self.since.setEnabled(on)
-        self.until.setEnabled(on)
-        self.apply_filters()
-
     def filters(self) -> Filters:
+        since, until = self.dates.days()
         return Filters(
             search=self.search.text(),
             status=self.status.currentData(),
             created_by=self.created_by.currentData(),
-            since=self.since.date().toPython() if self.use_dates.isChecked() else None,  # type: ignore[arg-type]
-            until=self.until.date().toPython() if self.use_dates.isChecked() else None,  # type: ignore[arg-type]
+            since=since,
+            until=until,
             run_id=self.run_id,
         )
 
@@ -213,16 +201,13 @@ class ShipmentsTab(QWidget):
     def show_run(self, run_id: int) -> None:
         """Show exactly the shipments run RUN_ID created: the other filters go back to showing
         everything, so that none of that run's shipments is left out."""
-        for control in (self.status, self.created_by, self.use_dates, self.search):
+        for control in (self.status, self.created_by, self.search):
             with QSignalBlocker(control):
                 if isinstance(control, QComboBox):
                     control.setCurrentIndex(0)
-                elif isinstance(control, QCheckBox):
-                    control.setChecked(False)
                 else:
                     control.clear()
-        for edit in (self.since, self.until):
-            edit.setEnabled(False)
+        self.dates.clear()
         self.run_id = run_id
         self.run_shown.setText(f"Run {run_id}")
         for widget in (self.run_shown, self.all_runs):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProxyStyle,
     QPushButton,
@@ -90,6 +96,55 @@ class TimeBox(QTimeEdit):
 
     def _select_section(self) -> None:
         self.setSelectedSection(self.currentSection())
+
+
+class DateRange:
+    """A table's "between … and …" filter: a check box that turns it on, and two dates (the last
+    30 days to begin with), which CHANGED is told of."""
+
+    def __init__(self, label: str, changed: Callable[[], None]) -> None:
+        self.use = named(QCheckBox(label), label)
+        self.since = named(QDateEdit(QDate.currentDate().addDays(-30)), "From date")
+        self.until = named(QDateEdit(QDate.currentDate()), "To date")
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            edit.dateChanged.connect(lambda _day: changed())
+        self.changed = changed
+        self.use.toggled.connect(self._toggled)
+
+    def add_to(self, layout: QHBoxLayout) -> None:
+        for widget in (self.use, self.since, QLabel("and"), self.until):
+            layout.addWidget(widget)
+
+    def days(self) -> tuple[date | None, date | None]:
+        """The first and last day asked for (both included); None for each while it is off."""
+        if not self.use.isChecked():
+            return None, None
+        return self.since.date().toPython(), self.until.date().toPython()  # type: ignore[return-value]
+
+    def clear(self) -> None:
+        """Off, saying nothing to anyone."""
+        with QSignalBlocker(self.use):
+            self.use.setChecked(False)
+        self._enable(False)
+
+    def _toggled(self, on: bool) -> None:
+        self._enable(on)
+        self.changed()
+
+    def _enable(self, on: bool) -> None:
+        self.since.setEnabled(on)
+        self.until.setEnabled(on)
+
+
+def search_box(placeholder: str) -> QLineEdit:
+    """A table's search box, saying what it searches, with a button that clears it."""
+    box = QLineEdit()
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    return box
 
 
 def named(widget: W, label: str) -> W:

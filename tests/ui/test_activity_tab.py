@@ -191,12 +191,12 @@ def test_changes_made_in_the_window_show_newest_first_and_the_filters_narrow_the
     activity.search.clear()
 
     # By days: none of these changes were made in the year 2000.
-    click(qtbot, activity.use_dates)
-    activity.since.setDate(QDate(2000, 1, 1))
-    activity.until.setDate(QDate(2000, 12, 31))
+    click(qtbot, activity.dates.use)
+    activity.dates.since.setDate(QDate(2000, 1, 1))
+    activity.dates.until.setDate(QDate(2000, 12, 31))
     settle()
     assert activity.model.rowCount() == 0
     assert activity.count.text() == "0 changes"
-    click(qtbot, activity.use_dates)
+    click(qtbot, activity.dates.use)
     settle()
     assert activity.model.rowCount() == total + granted + 1

@@ -172,9 +172,9 @@ def test_the_filters_narrow_the_orders_and_the_count_says_how_many(qtbot, demo_a
 
     # Open orders of the last two weeks.
     since = date.today() - timedelta(days=13)
-    click(qtbot, tab.use_dates)
-    assert tab.since.isEnabled() and tab.until.isEnabled()
-    tab.since.setDate(QDate(since.year, since.month, since.day))
+    click(qtbot, tab.dates.use)
+    assert tab.dates.since.isEnabled() and tab.dates.until.isEnabled()
+    tab.dates.since.setDate(QDate(since.year, since.month, since.day))
     settle()
     wanted = query(
         "SELECT COUNT(*) FROM orders WHERE status = 'open' AND ordered_at >= ?", (f"{since} 00:00:00",)
@@ -188,7 +188,7 @@ def test_the_filters_narrow_the_orders_and_the_count_says_how_many(qtbot, demo_a
     names = {name for (name,) in query("SELECT customer FROM orders WHERE LOWER(customer) LIKE '%handel%'")}
     assert names and set(column(tab, "customer")) <= names
     tab.status.setCurrentIndex(tab.status.findText("All"))
-    click(qtbot, tab.use_dates)
+    click(qtbot, tab.dates.use)
     settle()
     everything = query("SELECT COUNT(*) FROM orders WHERE LOWER(customer) LIKE '%handel%'")[0][0]
     assert tab.count.text() == f"{everything:,} orders shown"
