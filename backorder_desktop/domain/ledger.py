@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
-from backorder_desktop.store.database import executemany, reserve_ids, stamp
+from backorder_desktop.store.database import add_to_rows, insert_rows, reserve_ids, stamp
 
 # Kinds of ledger rows, and which process looks at which.
 RECEIPT = "receipt"
@@ -20,6 +20,8 @@ PRIMARY_KINDS = (RECEIPT,)
 SECONDARY_KINDS = (ADJUSTMENT, RETURN, RELEASE)
 
 
+# A ledger row's columns, in the order of the tuples written.
+COLUMNS = ("id", "kind", "product_id", "on_hand_delta", "committed_delta", "at", "document")
 ON_HAND, COMMITTED = range(2)  # the two running sums `record` keeps per product
 
 
@@ -43,9 +45,9 @@ def record(movements: Iterable[Movement], at: datetime) -> int:
         return 0
     first = reserve_ids("ledger", len(rows))
     when = stamp(at)
-    executemany(
-        "INSERT INTO ledger (id, kind, product_id, on_hand_delta, committed_delta, at, document)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        "ledger",
+        COLUMNS,
         [
             (first + i, m.kind, m.product_id, m.on_hand_delta, m.committed_delta, when, m.document)
             for i, m in enumerate(rows)
@@ -56,16 +58,14 @@ def record(movements: Iterable[Movement], at: datetime) -> int:
     for m in rows:
         totals[m.product_id][ON_HAND] += m.on_hand_delta
         totals[m.product_id][COMMITTED] += m.committed_delta
-    executemany(
-        "UPDATE product SET on_hand = on_hand + ?, committed = committed + ? WHERE id = ?",
-        [(on_hand, committed, pid) for pid, (on_hand, committed) in totals.items()],
+    add_to_rows(
+        "product",
+        ("on_hand", "committed"),
+        [(pid, on_hand, committed) for pid, (on_hand, committed) in totals.items()],
     )
     return len(rows)
 
 
 def change_backordered(deltas: dict[int, int]) -> None:
     """Apply changes to the products' backordered figures (inside a write transaction)."""
-    executemany(
-        "UPDATE product SET backordered = backordered + ? WHERE id = ?",
-        [(delta, pid) for pid, delta in deltas.items() if delta],
-    )
+    add_to_rows("product", ("backordered",), [(pid, delta) for pid, delta in deltas.items() if delta])

@@ -12,7 +12,7 @@ from backorder_desktop.domain import activity, clock, identifiers, ledger, team
 from backorder_desktop.domain.errors import BadInput, Problem, Refused
 from backorder_desktop.domain.products import chunks
 from backorder_desktop.domain.words import counted
-from backorder_desktop.store.database import executemany, query, reserve_ids, stamp, write
+from backorder_desktop.store.database import executemany, insert_rows, query, reserve_ids, stamp, write
 
 NUMBER_PATTERN = re.compile(r"^S?0*(\d+)$", re.IGNORECASE)
 # The largest id an integer column holds on either database (SQLite's and PostgreSQL's BIGINT).
@@ -33,6 +33,11 @@ def shipment_id(number: str) -> int | None:
     sid = int(match.group(1))
     return sid if sid <= MAX_ID else None
 
+
+# The columns of a new shipment and of its lines, in the order of the tuples written.
+COLUMNS = ("id", "order_id", "created_at", "created_by", "run_id", "status", "created_user")
+LINE_COLUMNS = ("shipment_id", "order_line_id", "product_id", "qty")
+PENDING = "pending"
 
 # A line of a new shipment: (order line id, product id, qty). A plain tuple, not a NamedTuple:
 # a run creates up to 100,000 of them, and a NamedTuple costs three times as much to build.
@@ -60,13 +65,17 @@ def create(
     ids = list(range(first, first + len(shipments)))
     when = stamp(at)
     person = team.who().user
-    executemany(
-        "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status, created_user)"
-        " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-        [(sid, s.order_id, when, created_by, run_id, person) for sid, s in zip(ids, shipments, strict=True)],
+    insert_rows(
+        "shipment",
+        COLUMNS,
+        [
+            (sid, s.order_id, when, created_by, run_id, PENDING, person)
+            for sid, s in zip(ids, shipments, strict=True)
+        ],
     )
-    executemany(
-        "INSERT INTO shipment_line (shipment_id, order_line_id, product_id, qty) VALUES (?, ?, ?, ?)",
+    insert_rows(
+        "shipment_line",
+        LINE_COLUMNS,
         [
             (sid, line, product, qty)
             for sid, s in zip(ids, shipments, strict=True)

@@ -308,11 +308,62 @@ def executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     statement = sql.replace("?", param())
-    # Driver errors become peewee's, as for every other statement, so callers see one kind.
+    _in_bulk(lambda part: db.cursor().executemany(statement, part), rows)
+
+
+def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert ROWS, tuples in the order of COLUMNS, into TABLE in one bulk call: `executemany`
+    on SQLite, COPY on PostgreSQL (no statement per row for the server to run)."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        _in_bulk(lambda part: _copy(f"COPY {table} ({names}) FROM STDIN", part), rows)
+    else:
+        statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+        _in_bulk(lambda part: db.cursor().executemany(statement, part), rows)
+
+
+def add_to_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Add amounts to COLUMNS of TABLE's rows: each of ROWS is (id, amount for each column).
+    One `executemany` on SQLite; on PostgreSQL one statement that joins the rows, sent as arrays
+    (no statement per row). Rows are updated in order of id, which keeps the pages of a big
+    update together."""
+    if not rows:
+        return
+    rows = sorted(rows)
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        fields = ("id", *columns)
+        arrays = ", ".join("%s::BIGINT[]" for _ in fields)
+        sets = ", ".join(f"{c} = t.{c} + d.{c}" for c in columns)
+        statement = (
+            f"UPDATE {table} t SET {sets} FROM UNNEST({arrays}) AS d ({', '.join(fields)}) WHERE t.id = d.id"
+        )
+
+        def update(part: list[tuple[Any, ...]]) -> None:
+            db.cursor().execute(statement, [list(values) for values in zip(*part, strict=True)])
+
+        _in_bulk(update, rows)
+    else:
+        sets = ", ".join(f"{c} = {c} + ?" for c in columns)
+        statement = f"UPDATE {table} SET {sets} WHERE id = ?"
+        _in_bulk(lambda part: db.cursor().executemany(statement, [(*r[1:], r[0]) for r in part]), rows)
+
+
+def _copy(statement: str, rows: list[tuple[Any, ...]]) -> None:
+    with db.cursor().copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _in_bulk(write_rows: Callable[[list[tuple[Any, ...]]], None], rows: list[tuple[Any, ...]]) -> None:
+    """WRITE_ROWS(ROWS), a bulk write, with the driver's errors turned into peewee's, as for every
+    other statement, so that callers see one kind; and the tests' stop point honoured."""
     with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
         if _STOP_POINT is not None and db.in_transaction():
-            rows = _STOP_POINT.write_up_to(statement, rows)
-        db.cursor().executemany(statement, rows)
+            rows = _STOP_POINT.write_up_to(write_rows, rows)
+        if rows:
+            write_rows(rows)
 
 
 class _StopPoint:
@@ -338,13 +389,15 @@ class _StopPoint:
                 return cls(int(os.environ[name]), getattr(signal, signal_name))
         return None
 
-    def write_up_to(self, statement: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    def write_up_to(
+        self, write_rows: Callable[[list[tuple[Any, ...]]], None], rows: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
         """Write the rows before the stop point, signal this process there; return the rest."""
         before = self.rows - self.written
         self.written += len(rows)
         if not 0 < before <= len(rows):
             return rows
-        db.cursor().executemany(statement, rows[:before])
+        write_rows(rows[:before])
         os.kill(os.getpid(), self.signal_number)
         return rows[before:]
 
