@@ -14,14 +14,27 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, repeat
+from operator import neg
 
-from backorder_desktop.domain import activity, clock, ledger, preferences, shipments, slots
+from backorder_desktop.domain import activity, clock, ledger, preferences, shipments, slots, team
 from backorder_desktop.domain.bulk import without_cyclic_gc
 from backorder_desktop.domain.processes import PRIMARY, PROCESSES, SECONDARY
-from backorder_desktop.domain.products import chunks
-from backorder_desktop.domain.walk import Explanation, Progress, Waiting, Walk
+from backorder_desktop.domain.walk import Explanation, Given, Progress, Walk
 from backorder_desktop.domain.words import counted
-from backorder_desktop.store.database import binary_text, executemany, query, read_only, unindexed, write
+from backorder_desktop.store.database import (
+    add_to_rows,
+    binary_text,
+    executemany,
+    insert_rows,
+    query,
+    read_only,
+    reserve_ids,
+    stamp,
+    stream,
+    unindexed,
+    write,
+)
 from backorder_desktop.store.errors import is_unique_violation
 
 log = logging.getLogger(__name__)
@@ -65,12 +78,25 @@ class RunResult:
     explanations: list[Explanation] = field(default_factory=list)
 
 
-def _waiting_sql() -> str:
-    """The fields of a Waiting line, read straight into it (a run reads 100,000 of them): from the
-    waiting lines' partial index, whatever the number of open orders."""
+# How many lines an order has waiting, for the lines of ship-complete orders (decided whole).
+_LINES_WAITING = "SELECT COUNT(*) FROM order_line w WHERE w.order_id = ol.order_id AND w.backordered > 0"
+
+
+def _waiting_sql(numbers: bool = True) -> str:
+    """The fields of a Waiting line, read straight into it (a run reads 100,000 of them). Without
+    NUMBERS, the order numbers (for explanations only) are left out."""
     return (
-        "SELECT ol.id, ol.order_id, ol.line, ol.product_id, ol.backordered, o.number,"
-        " CASE WHEN o.ship_complete THEN 1 ELSE 0 END FROM order_line ol JOIN orders o ON o.id = ol.order_id"
+        "SELECT ol.id, ol.order_id, ol.line, ol.product_id, ol.backordered,"
+        f" CASE WHEN o.ship_complete THEN ({_LINES_WAITING}) ELSE 0 END, {'o.number' if numbers else 'NULL'}"
+        + _waiting_lines()
+    )
+
+
+def _waiting_lines() -> str:
+    """FROM and WHERE of the waiting lines of open orders: read from the waiting lines' partial
+    index, whatever the number of open orders."""
+    return (
+        " FROM order_line ol JOIN orders o ON o.id = ol.order_id"
         f" WHERE ol.backordered > 0 AND {unindexed('o.status')} = 'open'"
     )
 
@@ -258,8 +284,10 @@ def _run_in_transaction(
     skus = dict(query("SELECT id, sku FROM product WHERE backordered > 0")) if explain else {}
     walk = Walk(process, budgets, order_by, explain, skus)
     if explain or any(budgets.values()):
-        waiting, others = _waiting_lines(process, watermark, top, explain, order_by)
-        walk.run(waiting, others, progress)
+        where, params = _candidates(process, watermark, top, explain)
+        total = _count(where, params) if progress else 0
+        lines = stream(_waiting_sql(explain) + where + _allocation_order(order_by), params)
+        walk.run(lines, progress, total)
     record = RunRecord(
         0,
         process,
@@ -269,12 +297,12 @@ def _run_in_transaction(
         "dry-run" if dry_run else "ok",
         ledger_rows=int(ledger_rows),
         products=len(budgets),
-        shipments=len(walk.given),
+        shipments=len(walk.given.orders),
         units=walk.units,
     )
     if not dry_run:
         _insert_record(record, slot)
-        _write_allocation(walk, process, record.id, clock.now())
+        _write_allocation(walk.given, process, record.id, clock.now())
         _pause_for_a_test()
         # Past the rows this run just wrote too: the write lock is held, so no one else's rows
         # can lie between, and the next run need not step over this run's own commits.
@@ -328,62 +356,69 @@ def _allocation_order(order_by: str) -> str:
     return f" ORDER BY o.priority, o.ordered_at, {number}, ol.line"
 
 
-def _waiting_lines(
-    process: str, watermark: int, top: int, everything: bool, order_by: str
-) -> tuple[list[Waiting], list[Waiting]]:
-    """The waiting lines on products with a budget, in allocation order; and the other
-    waiting lines of the ship-complete orders among them (such an order is decided whole)."""
-    order = _allocation_order(order_by)
+Condition = tuple[str, tuple[int | str, ...]]  # SQL to add to a WHERE, and its parameters
+
+
+def _candidates(process: str, watermark: int, top: int, everything: bool) -> Condition:
+    """The condition (with its parameters) on the waiting lines a run looks at: the lines of the
+    products it may have units of; with EVERYTHING, every waiting line."""
     if everything:
-        rows = query(_waiting_sql() + order)
-    elif process == PRIMARY:
-        rows = query(
-            _waiting_sql() + " AND ol.product_id IN (SELECT product_id FROM ledger"
-            " WHERE id > ? AND id <= ? AND kind = ?)" + order,
+        return "", ()
+    if process == PRIMARY:
+        return (
+            " AND ol.product_id IN (SELECT product_id FROM ledger WHERE id > ? AND id <= ? AND kind = ?)",
             (watermark, top, ledger.RECEIPT),
         )
-    else:
-        rows = query(
-            _waiting_sql() + " AND ol.product_id IN (SELECT id FROM product"
-            " WHERE backordered > 0 AND on_hand > committed)" + order
+    return " AND ol.product_id IN (SELECT id FROM product WHERE backordered > 0 AND on_hand > committed)", ()
+
+
+def _count(where: str, params: tuple[int | str, ...]) -> int:
+    """How many waiting lines a run walks (asked only when someone watches its progress)."""
+    return int(query(f"SELECT COUNT(*){_waiting_lines()}{where}", params)[0][0])
+
+
+# A run writes its shipments in parts of about this many lines, so that its memory is bounded
+# whatever its size (the rows of a part are built, written, and dropped).
+PART_LINES = 100_000
+
+
+def _write_allocation(given: Given, process: str, run_id: int, at: datetime) -> None:
+    """Write the shipments of a run, one per order in order of id, with their lines and ledger
+    rows, and move their units from backordered to committed, on the lines and the products.
+    The rows are built by iterators over the given columns, not line by line in Python."""
+    shipment_id = reserve_ids("shipment", len(given.orders))
+    ledger_id = reserve_ids("ledger", len(given))
+    when = stamp(at)
+    person = team.who().user
+    committed: dict[int, int] = defaultdict(int)
+    for part in given.parts(PART_LINES):
+        ids = range(shipment_id, shipment_id + len(part.orders))
+        line_ids = list(chain.from_iterable(map(repeat, ids, part.counts)))
+        documents = chain.from_iterable(map(repeat, map(shipments.DOCUMENT.__mod__, ids), part.counts))
+        same = (when, process, run_id, shipments.PENDING, person)  # in every shipment of the run
+        heads = [(sid, order_id, *same) for sid, order_id in zip(ids, part.orders, strict=True)]
+        insert_rows("shipment", shipments.COLUMNS, heads)
+        insert_rows(
+            "shipment_line",
+            shipments.LINE_COLUMNS,
+            list(zip(line_ids, part.line_ids, part.product_ids, part.qtys, strict=True)),
         )
-    walk = [Waiting._make(row) for row in rows]
-    others: list[Waiting] = []
-    if not everything:
-        seen = {w.line_id for w in walk}
-        whole_orders = sorted({w.order_id for w in walk if w.ship_complete})
-        for part in chunks(whole_orders):
-            marks = ", ".join("?" * len(part))
-            lines = query(_waiting_sql() + f" AND ol.order_id IN ({marks})", tuple(part))
-            others += [w for w in map(Waiting._make, lines) if w.line_id not in seen]
-    return walk, others
-
-
-def _write_allocation(walk: Walk, process: str, run_id: int, at: datetime) -> None:
-    """Write the shipments of a run, move units from backordered to committed."""
-    new = [
-        shipments.NewShipment(
-            order_id, [(w.line_id, w.product_id, qty) for w, qty in sorted(given, key=_line_number)]
+        ledger_ids = range(ledger_id, ledger_id + len(part.line_ids))
+        kind, no_change = repeat(ledger.COMMIT), repeat(0)  # a commit leaves on hand as it is
+        movements = zip(  # strict=False: the repeats never end, the range does
+            ledger_ids, kind, part.product_ids, no_change, part.qtys, repeat(when), documents, strict=False
         )
-        for order_id, given in sorted(walk.given.items())
-    ]
-    shipments.create(new, process, at, run_id=run_id)
-    lines = [(qty, qty, w.line_id) for given in walk.given.values() for w, qty in given]
-    executemany(
-        "UPDATE order_line SET committed = committed + ?, backordered = backordered - ? WHERE id = ?",
-        lines,
-    )
-    backordered: dict[int, int] = defaultdict(int)
-    for given in walk.given.values():
-        for w, qty in given:
-            backordered[w.product_id] -= qty
-    ledger.change_backordered(backordered)
-
-
-def _line_number(given: tuple[Waiting, int]) -> int:
-    """The number of the order line the walk gave units to."""
-    waiting, _qty = given
-    return waiting.line
+        insert_rows("ledger", ledger.COLUMNS, list(movements))
+        add_to_rows(
+            "order_line",
+            ("committed", "backordered"),
+            list(zip(part.line_ids, part.qtys, map(neg, part.qtys), strict=True)),
+        )
+        for product_id, qty in zip(part.product_ids, part.qtys, strict=True):
+            committed[product_id] += qty
+        shipment_id += len(part.orders)
+        ledger_id += len(part.line_ids)
+    add_to_rows("product", ("committed", "backordered"), [(p, qty, -qty) for p, qty in committed.items()])
 
 
 class _Discard(Exception):

@@ -19,9 +19,13 @@ NUMBER_PATTERN = re.compile(r"^S?0*(\d+)$", re.IGNORECASE)
 MAX_ID = 2**63 - 1
 
 
+NUMBER_FORMAT = "S%07d"  # the number people see: S and seven digits, so that text order is number order
+DOCUMENT = "shipment " + NUMBER_FORMAT  # what the ledger rows of a shipment name
+
+
 def shipment_number(shipment_id: int) -> str:
-    """The number people see: S and seven digits, so that text order is number order."""
-    return f"S{shipment_id:07d}"
+    """The number people see of a shipment."""
+    return NUMBER_FORMAT % shipment_id
 
 
 def shipment_id(number: str) -> int | None:
@@ -84,7 +88,7 @@ def create(
     )
     movements = []
     for sid, shipment in zip(ids, shipments, strict=True):
-        document = f"shipment {shipment_number(sid)}"
+        document = DOCUMENT % sid
         movements += [
             ledger.Movement(ledger.COMMIT, product, 0, qty, document) for _l, product, qty in shipment.lines
         ]

@@ -345,9 +345,9 @@ def add_to_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]
 
         _in_bulk(update, rows)
     else:
-        sets = ", ".join(f"{c} = {c} + ?" for c in columns)
-        statement = f"UPDATE {table} SET {sets} WHERE id = ?"
-        _in_bulk(lambda part: db.cursor().executemany(statement, [(*r[1:], r[0]) for r in part]), rows)
+        sets = ", ".join(f"{c} = {c} + ?{n}" for n, c in enumerate(columns, 2))
+        statement = f"UPDATE {table} SET {sets} WHERE id = ?1"  # numbered: the rows as they are
+        _in_bulk(lambda part: db.cursor().executemany(statement, part), rows)
 
 
 def _copy(statement: str, rows: list[tuple[Any, ...]]) -> None:
@@ -409,6 +409,27 @@ def query(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Rows of a hand-written read, with '?' placeholders."""
     cursor = db.execute_sql(sql.replace("?", param()), params)
     return list(cursor.fetchall())
+
+
+def stream(sql: str, params: tuple[Any, ...] = (), batch: int = 10_000) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a hand-written read, in lists of up to BATCH rows, read as they are used:
+    a read of a million rows never holds them all. On PostgreSQL a cursor on the server (inside
+    the caller's transaction) hands them over; on SQLite the statement steps as the rows are
+    taken, so nothing may write on this connection until the last batch is read."""
+    statement = sql.replace("?", param())
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        if isinstance(db.obj, peewee.PostgresqlDatabase):
+            cursor = db.connection().cursor(name="backorder_stream")
+            try:
+                cursor.execute(statement, params)
+                while rows := cursor.fetchmany(batch):
+                    yield rows
+            finally:
+                cursor.close()
+        else:
+            cursor = db.execute_sql(statement, params)
+            while rows := cursor.fetchmany(batch):
+                yield rows
 
 
 def reserve_ids(name: str, count: int) -> int:

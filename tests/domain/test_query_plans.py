@@ -11,6 +11,7 @@ import pytest
 
 from backorder_desktop.domain import allocation, browse
 from backorder_desktop.store import database
+from tests.domain.helpers import catalogue, enable, order, receive, shipments
 
 
 def _plans_of(call: Any, module: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -49,9 +50,28 @@ def test_the_backorders_tab_reads_the_waiting_lines_not_every_open_order(
 def test_a_runs_candidates_are_read_from_the_waiting_lines(
     store: str, process: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plans = _plans_of(
-        lambda: allocation._waiting_lines(process, 0, 10, False, "priority"), allocation, monkeypatch
-    )
-    (candidates,) = [plan for plan in plans if "order_line" in plan or "ol" in plan][:1]
-    assert "orders_status" not in candidates, candidates
-    assert "order_line_waiting" in candidates, candidates
+    catalogue("W", "G")
+    enable()
+    order("A", ("W", 2), ("G", 1), ship_complete=True)
+    order("B", ("W", 1))
+    receive(W=5)
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    for name in ("query", "stream"):
+        real = getattr(allocation, name)
+
+        def spy(sql: str, params: tuple[Any, ...] = (), real: Any = real) -> Any:
+            statements.append((sql, params))
+            return real(sql, params)
+
+        monkeypatch.setattr(allocation, name, spy)
+    allocation.run_process(process, "manual", progress=lambda _progress: None)
+    monkeypatch.undo()
+    reads = [(sql, params) for sql, params in statements if "order_line" in sql]
+    # the count for the progress, the lines walked in order
+    assert len(reads) == 2, reads
+    for sql, params in reads:
+        plan = " / ".join(str(row[-1]) for row in database.query(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "orders_status" not in plan, plan
+        assert "order_line_waiting" in plan, plan
+    # A waits for its G (ship-complete), B is filled
+    assert shipments(by=process) == [("B", process, "pending", [(1, "W", 1)])]
