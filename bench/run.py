@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import provenance  # noqa: E402 (after the path is set)
+from bench import postgres, provenance, tables  # noqa: E402 (after the path is set)
 
 SCALES: dict[str, dict[str, Any]] = {
     "small": {
@@ -66,20 +66,22 @@ TARGETS = {
 # -- preparing databases (in this process) ------------------------------------------------------
 
 
-def _open(path: Path) -> None:
+def _open(target: Path | str) -> None:
+    """Open a SQLite file or a postgresql:// URL with the program, as its owner."""
     from backorder_desktop.store.schema import open_database
 
-    open_database(str(path), create=True)
+    open_database(str(target), create=True)
 
 
 def _close() -> None:
     from backorder_desktop.store import database
 
-    database.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if isinstance(database.db.obj, database.peewee.SqliteDatabase):
+        database.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()
 
 
-def prepare_waiting(path: Path, lines: int, products: int, orders: int, received: bool) -> None:
+def prepare_waiting(path: Path | str, lines: int, products: int, orders: int, received: bool) -> None:
     """LINES backordered lines; with RECEIVED, one receipt that covers them all."""
     from bench import datasets
 
@@ -105,6 +107,10 @@ def prepare_after_run(path: Path) -> None:
 def child(operation: str, db: str, extra: str) -> dict[str, Any]:
     if operation == "floor":
         return floor(Path(db), Path(extra))
+    if operation.startswith("pg-floor-"):
+        from bench import postgres
+
+        return postgres.floor(db, extra, operation.removeprefix("pg-floor-"))
     if operation in ("window-open", "window-stall", "window-current"):
         from bench import window
 
@@ -120,7 +126,7 @@ def child(operation: str, db: str, extra: str) -> dict[str, Any]:
     from backorder_desktop.domain.check import check
     from backorder_desktop.files.imports import import_file
 
-    _open(Path(db))
+    _open(db)
     started = time.perf_counter()
     result: dict[str, Any] = {}
     if operation in ("primary", "secondary"):
@@ -155,7 +161,8 @@ def floor(pristine: Path, done: Path) -> dict[str, Any]:
     target = sqlite3.connect(pristine, isolation_level=None)
     (top,) = target.execute("SELECT value FROM counter WHERE name = 'ledger'").fetchone()
     shipments = source.execute(
-        "SELECT id, order_id, created_at, created_by, run_id, status FROM shipment WHERE run_id = ?",
+        "SELECT id, order_id, created_at, created_by, run_id, status, created_user FROM shipment"
+        " WHERE run_id = ?",
         (run_id,),
     ).fetchall()
     lines = source.execute(
@@ -187,8 +194,8 @@ def floor(pristine: Path, done: Path) -> dict[str, Any]:
     target.execute("BEGIN IMMEDIATE")
     target.execute(f"INSERT INTO run VALUES ({', '.join('?' * len(run))})", run)
     target.executemany(
-        "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO shipment (id, order_id, created_at, created_by, run_id, status, created_user)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         shipments,
     )
     target.executemany(
@@ -244,7 +251,7 @@ def summarize(
     ).summary()
 
 
-def spawn(operation: str, db: Path, extra: str = "") -> dict[str, Any]:
+def spawn(operation: str, db: Path | str, extra: str = "") -> dict[str, Any]:
     output = subprocess.run(
         [sys.executable, __file__, "--child", operation, str(db), extra],
         capture_output=True,
@@ -269,7 +276,88 @@ def measure(
             pristine = work / "pristine.sqlite3"
             shutil.copyfile(template, pristine)
             floors.append(spawn("floor", pristine, str(copy)))
+            runs[-1]["tables"] = sqlite_fingerprints(copy)
+            floors[-1]["tables"] = sqlite_fingerprints(pristine)
     return runs, floors
+
+
+def sqlite_fingerprints(path: Path, people: bool = True) -> dict[str, str]:
+    from bench import tables
+
+    connection = sqlite3.connect(path)
+    try:
+        return tables.fingerprints(connection, people)
+    finally:
+        connection.close()
+
+
+def same_tables(what: str, *measured: list[dict[str, Any]]) -> dict[str, str]:
+    """The one set of table fingerprints every run of MEASURED left; stops the benchmark if two
+    differ (a variant that writes something else is not measured, it is wrong)."""
+    from bench import tables
+
+    first = measured[0][0]["tables"]
+    for runs in measured:
+        for run in runs:
+            differ = tables.differences(first, run["tables"])
+            if differ:
+                raise SystemExit(f"{what}: the tables {', '.join(differ)} differ between repeats or variants")
+    return first
+
+
+def measure_postgres(
+    server: str, scale: tuple[int, int, int], repeat: int, sqlite_done: Path
+) -> list[dict[str, Any]]:
+    """The Primary run of SCALE on PostgreSQL with its COPY and executemany floors, each repeat
+    on new copies of one prepared database; the tables must come out as on SQLite (SQLITE_DONE,
+    the template the SQLite run started from, is run once more to compare)."""
+    lines, products, orders = scale
+    template = postgres.fresh(server, "template")
+    try:
+        prepare_waiting(template, lines, products, orders, received=True)
+        runs: list[dict[str, Any]] = []
+        copies: list[dict[str, Any]] = []
+        plain: list[dict[str, Any]] = []
+        for _ in range(repeat):
+            run_db = postgres.fresh(server, "run", template="template")
+            runs.append(spawn("primary", run_db))
+            runs[-1]["tables"] = postgres.fingerprints(run_db)
+            for how, found in (("copy", copies), ("executemany", plain)):
+                floor_db = postgres.fresh(server, "floor", template="template")
+                found.append(spawn(f"pg-floor-{how}", floor_db, run_db))
+                found[-1]["tables"] = postgres.fingerprints(floor_db)
+                postgres.drop(server, "floor")
+            across = postgres.fingerprints(run_db, people=False)
+            postgres.drop(server, "run")
+        same_tables("primary run on PostgreSQL", runs, copies, plain)
+    finally:
+        postgres.drop(server, "template")
+    with tempfile.TemporaryDirectory(prefix="backorder-bench-") as scratch:
+        copy = Path(scratch) / "copy.sqlite3"
+        shutil.copyfile(sqlite_done, copy)
+        spawn("primary", copy)
+        differ = tables.differences(sqlite_fingerprints(copy, people=False), across)
+    if differ:
+        raise SystemExit(
+            f"PostgreSQL: the tables {', '.join(differ)} differ from SQLite's after the same run"
+        )
+    median = statistics.median(r["seconds"] for r in runs)
+    copy_median = statistics.median(f["seconds"] for f in copies)
+    plain_median = statistics.median(f["seconds"] for f in plain)
+    details = {
+        "units": runs[0]["units"],
+        "shipments": runs[0]["shipments"],
+        "floor_median_s": copy_median,
+        "ratio_to_floor": median / copy_median,
+        "executemany_floor_median_s": plain_median,
+        "ratio_to_executemany_floor": median / plain_median,
+        "tables": runs[0]["tables"],
+    }
+    return [
+        summarize("postgresql: primary run", lines, runs, details),
+        summarize("postgresql floor: COPY", lines, copies, {"rows": copies[0]["rows"]}),
+        summarize("postgresql floor: executemany", lines, plain, {"rows": plain[0]["rows"]}),
+    ]
 
 
 def stay_current(work: Path, template: Path, size: int, changes: int) -> dict[str, Any]:
@@ -305,6 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--repeat", type=int)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure on this PostgreSQL server (default: BACKORDER_BENCH_POSTGRES or"
+        " BACKORDER_TEST_POSTGRES when set; 'none' to skip); it makes and drops databases named"
+        f" {postgres.PREFIX}*",
+    )
     parser.add_argument("--child", nargs=3, metavar=("OPERATION", "DB", "EXTRA"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--window-current",
@@ -383,20 +478,45 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         report(summarize("floor: sqlite3 executemany", lines, floors, {"rows": floors[0]["rows"]}))
-        # 2. Growth with the number of lines allocated.
-        sizes, medians = [], []
+        sqlite_tables = same_tables("primary run", runs, floors)
+        results[-2]["tables"] = sqlite_tables
+        print(f"  {'tables after run = after floor':<34} yes, in all {repeat} repeats")
+        # 1b. The same on PostgreSQL, with its floors, when a server is at hand.
+        if args.postgres != "none" and (server := postgres.server(args.postgres)):
+            for row in measure_postgres(server, scale["run"], repeat, base):
+                report(row)
+            print(f"  {'PostgreSQL tables = SQLite tables':<34} yes (times and people left out)")
+        else:
+            print("  PostgreSQL: no server (--postgres URL, or BACKORDER_TEST_POSTGRES); not measured")
+        # 2. Growth with the number of lines allocated, and of its floor.
+        sizes, medians, floor_medians = [], [], []
         for size in scale["growth"]:
             grown = template(f"growth-{size}")
             prepare_waiting(grown, size, min(products, max(100, size // 5)), max(1, size // 2), received=True)
-            runs, _ = measure(work, grown, "primary", repeat if size < 1_000_000 else max(1, repeat - 2))
+            times = repeat if size < 1_000_000 else max(1, repeat - 2)
+            runs, floors = measure(work, grown, "primary", times, floor_of=grown)
+            same_tables(f"primary run (growth {size})", runs, floors)
             sizes.append(size)
             medians.append(statistics.median(r["seconds"] for r in runs))
-            report(summarize("primary run (growth)", size, runs, {"units": runs[0]["units"]}))
+            floor_medians.append(statistics.median(f["seconds"] for f in floors))
+            extra = {"units": runs[0]["units"], "floor_median_s": floor_medians[-1]}
+            extra["ratio_to_floor"] = medians[-1] / floor_medians[-1]
+            report(summarize("primary run (growth)", size, runs, extra))
         exponent = fitted_exponent(sizes, medians)
+        floor_exponent = fitted_exponent(sizes, floor_medians)
         results.append(
-            {"scenario": "growth exponent", "sizes": sizes, "medians_s": medians, "exponent": exponent}
+            {
+                "scenario": "growth exponent",
+                "sizes": sizes,
+                "medians_s": medians,
+                "exponent": exponent,
+                "floor_medians_s": floor_medians,
+                "floor_exponent": floor_exponent,
+            }
         )
-        print(f"  {'growth exponent (time ~ lines^k)':<34} k = {exponent:.2f}")
+        print(
+            f"  {'growth exponent (time ~ lines^k)':<34} k = {exponent:.2f}, floor's k = {floor_exponent:.2f}"
+        )
         # 3. A run with nothing new, and check, on the biggest history.
         biggest = template(f"growth-{sizes[-1]}")
         prepare_after_run(biggest)

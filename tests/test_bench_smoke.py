@@ -7,12 +7,15 @@ a busy machine adds."""
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bench import tables
 from bench.run import fitted_exponent
 
 pytestmark = pytest.mark.quiet  # a timing check: handed out last, on a quieter machine (tests/conftest.py)
@@ -83,6 +86,15 @@ def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> Non
     primary = next(row for row in figures["results"] if row["scenario"] == "primary run")
     assert primary["units"] > 0 and primary["ratio_to_floor"] > 0
     assert "ratio to floor" in result.stdout
+    # The run and its floor left the same tables, in every repeat (else the benchmark stops).
+    assert set(primary["tables"]) == set(tables.WRITTEN)
+    assert "tables after run = after floor" in result.stdout
+    growth = next(row for row in figures["results"] if row["scenario"] == "growth exponent")
+    assert growth["floor_exponent"] > 0
+    if os.environ.get("BACKORDER_TEST_POSTGRES"):  # the suite's server: the bench measures there too
+        on_server = next(row for row in figures["results"] if row["scenario"] == "postgresql: primary run")
+        assert on_server["units"] == primary["units"] and on_server["ratio_to_floor"] > 0
+        assert "PostgreSQL tables = SQLite tables" in result.stdout
 
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     assert figures["commit"] == (head.stdout.strip() if head.returncode == 0 else None)
@@ -97,3 +109,20 @@ def test_small_benchmark_completes_and_writes_its_figures(tmp_path: Path) -> Non
         assert small_benchmark(again, repeat=4).returncode == 0
         rows, growth = fastest(json.loads(again.read_text()), before=figures)
     assert out_of_bounds(rows, growth) == []
+
+
+def test_the_fingerprints_tell_a_changed_row_and_nothing_else(tmp_path: Path) -> None:
+    """What the benchmark's identity check rests on: two databases with the same rows have the
+    same fingerprints, times of day aside; one changed figure shows in its table only."""
+    from bench.run import prepare_waiting, sqlite_fingerprints
+
+    first = tmp_path / "first.sqlite3"
+    prepare_waiting(first, 40, 10, 20, received=True)
+    second = tmp_path / "second.sqlite3"
+    second.write_bytes(first.read_bytes())
+    with sqlite3.connect(second) as connection:
+        connection.execute("UPDATE ledger SET at = '2030-01-01 00:00:00'")  # a time: left out
+    assert tables.differences(sqlite_fingerprints(first), sqlite_fingerprints(second)) == []
+    with sqlite3.connect(second) as connection:
+        connection.execute("UPDATE order_line SET backordered = backordered - 1 WHERE id = 7")
+    assert tables.differences(sqlite_fingerprints(first), sqlite_fingerprints(second)) == ["order_line"]

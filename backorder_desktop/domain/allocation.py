@@ -93,7 +93,7 @@ def _waiting_sql(numbers: bool = True) -> str:
 
 
 def _waiting_lines() -> str:
-    """FROM and WHERE of the waiting lines of open orders: read from the waiting lines' partial
+    """The tables and conditions of the waiting lines of open orders: read from the waiting lines' partial
     index, whatever the number of open orders."""
     return (
         " FROM order_line ol JOIN orders o ON o.id = ol.order_id"

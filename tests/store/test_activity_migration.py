@@ -45,7 +45,7 @@ def test_a_schema_3_database_is_upgraded_and_keeps_every_row(schema_three: str) 
     assert len(before["shipment"]) == 4 and len(before["run"]) == 4, "the saved database has history"
     assert open_database(schema_three) == "upgraded"
     try:
-        assert schema.database_version() == schema.program_version() == 7
+        assert schema.database_version() == schema.program_version() == 8
         assert check().ok
     finally:
         database.close()
@@ -58,6 +58,7 @@ def test_a_schema_3_database_is_upgraded_and_keeps_every_row(schema_three: str) 
         "0005_roles",
         "0006_customers",
         "0007_orders_list",
+        "0008_waiting_lines_covered",
     ]
     before.pop("schema_migration")
     shipments_before, shipments_after = before.pop("shipment"), after.pop("shipment")
@@ -70,8 +71,8 @@ def test_a_schema_3_database_is_upgraded_and_keeps_every_row(schema_three: str) 
     assert after == before, "every other row of every other table kept"
     _id, _at, user, host, action, subject, details = upgraded
     expected_user = "postgres" if is_postgres(schema_three) else getpass.getuser()
-    assert (user, host, action, subject) == (expected_user, socket.gethostname(), "upgrade", "schema 7")
-    assert details.startswith("schema: 3 -> 7")
+    assert (user, host, action, subject) == (expected_user, socket.gethostname(), "upgrade", "schema 8")
+    assert details.startswith("schema: 3 -> 8")
 
 
 def test_after_the_upgrade_changes_are_logged_after_the_upgrade_row(schema_three: str) -> None:
@@ -79,7 +80,7 @@ def test_after_the_upgrade_changes_are_logged_after_the_upgrade_row(schema_three
     try:
         shipments.void(shipments.parse_numbers(["S0000003"]))
         written = [row[4:6] for row in exports.rows("activity")]
-        assert written == [("upgrade", "schema 7"), ("void-shipment", "S0000003")]
+        assert written == [("upgrade", "schema 8"), ("void-shipment", "S0000003")]
         assert query("SELECT closed_user FROM shipment WHERE id = 3") == [(team.who().user,)]
     finally:
         database.close()

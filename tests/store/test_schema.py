@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: Path) -> None:
     open_database(str(db_path), create=True)
-    assert schema.database_version() == schema.program_version() == 7
+    assert schema.database_version() == schema.program_version() == 8
     database.close()
     open_database(str(db_path))
     assert schema.migrate(str(db_path)) == []
@@ -35,6 +35,7 @@ def test_a_new_database_gets_every_step_and_reopening_applies_nothing(db_path: P
         ("0005_roles",),
         ("0006_customers",),
         ("0007_orders_list",),
+        ("0008_waiting_lines_covered",),
     ]
     assert query("PRAGMA journal_mode")[0][0] == "wal"
     assert query("PRAGMA foreign_keys")[0][0] == 1
@@ -135,7 +136,7 @@ INDEXES = {
     "orders_customer": ("orders", False, ("customer",), False),
     "order_line_order_id": ("order_line", False, ("order_id",), False),
     "order_line_order_id_line": ("order_line", True, ("order_id", "line"), False),
-    "order_line_waiting": ("order_line", False, ("product_id",), True),
+    "order_line_waiting": ("order_line", False, ("product_id", "order_id", "line", "backordered"), True),
     "shipment_order_id": ("shipment", False, ("order_id",), False),
     "shipment_created_at": ("shipment", False, ("created_at",), False),
     "shipment_run_id": ("shipment", False, ("run_id",), False),

@@ -1,0 +1,23 @@
+"""Schema version 8: the waiting lines' index holds what a run reads of them.
+
+A run reads every waiting line of the products it has stock for. Found by `order_line_waiting
+(product_id)`, each line then had to be fetched from the table, where the lines of one product
+lie scattered among all the others: on 1,000,000 waiting lines that was 2.7 s of random reads.
+With the order, the line number and what is backordered in the index itself, the run reads the
+index alone (0.3 s), in the order of products. The index changes when a line's backordered
+figure does, as it did already: the figure decides whether the line is in the index.
+
+A frozen copy, like 0001: the index as it is named at version 8.
+"""
+
+from typing import Any
+
+import peewee as pw
+
+
+def up(migrator: Any, db: pw.Database) -> None:
+    db.execute_sql("DROP INDEX order_line_waiting")
+    db.execute_sql(
+        "CREATE INDEX order_line_waiting ON order_line (product_id, order_id, line, backordered)"
+        " WHERE backordered > 0"
+    )
