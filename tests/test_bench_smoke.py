@@ -47,6 +47,10 @@ def out_of_bounds(rows: dict[str, float], growth: list[tuple[int, float]]) -> li
     primary, floor = rows["primary run"], rows["floor: sqlite3 executemany"]
     if primary > 3 * floor:
         broken.append(f"the run took {primary / floor:.2f}× its floor")
+    if "postgresql: primary run" in rows:  # a bad plan on a new database once made it 20×
+        on_server, copy = rows["postgresql: primary run"], rows["postgresql floor: COPY"]
+        if on_server > 3 * copy:
+            broken.append(f"the run on PostgreSQL took {on_server / copy:.2f}× its COPY floor")
     if rows["run with nothing new"] > 0.050:
         broken.append(f"a run with nothing new took {rows['run with nothing new'] * 1000:.0f} ms")
     exponent = fitted_exponent([size for size, _ in growth], [seconds for _, seconds in growth])

@@ -16,8 +16,14 @@ import peewee as pw
 
 
 def up(migrator: Any, db: pw.Database) -> None:
-    db.execute_sql("DROP INDEX order_line_waiting")
-    db.execute_sql(
-        "CREATE INDEX order_line_waiting ON order_line (product_id, order_id, line, backordered)"
-        " WHERE backordered > 0"
+    # PostgreSQL carries the other columns without keying on them (INCLUDE): keyed on the order
+    # too, the index let the planner, before it had statistics, try every open order against
+    # every product received (10,000 lines: 9.8 s).
+    postgres = isinstance(db, pw.PostgresqlDatabase)
+    columns = (
+        "(product_id) INCLUDE (order_id, line, backordered)"
+        if postgres
+        else ("(product_id, order_id, line, backordered)")
     )
+    db.execute_sql("DROP INDEX order_line_waiting")
+    db.execute_sql(f"CREATE INDEX order_line_waiting ON order_line {columns} WHERE backordered > 0")
