@@ -373,8 +373,10 @@ def _candidates(process: str, watermark: int, top: int, everything: bool) -> Con
 
 
 def _count(where: str, params: tuple[int | str, ...]) -> int:
-    """How many waiting lines a run walks (asked only when someone watches its progress)."""
-    return int(query(f"SELECT COUNT(*){_waiting_lines()}{where}", params)[0][0])
+    """About how many waiting lines a run walks, for whoever watches its progress: counted in the
+    waiting lines' index alone, without looking up their orders (a line waits only while its
+    order is open, so this is the number walked, or a few more)."""
+    return int(query(f"SELECT COUNT(*) FROM order_line ol WHERE ol.backordered > 0{where}", params)[0][0])
 
 
 # A run writes its shipments in parts of about this many lines, so that its memory is bounded

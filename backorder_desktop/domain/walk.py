@@ -184,7 +184,7 @@ class Walk:
             units += self._whole_order(whole_order)
         self.units += units
         if progress:
-            progress(Progress(done, max(total, done), self.units))
+            progress(Progress(done, done, self.units))  # the total was counted before: now it is known
 
     def _whole_order(self, lines: list[Waiting]) -> int:
         """Decide a ship-complete order on its LINES in the walk (in line order); the units given."""
