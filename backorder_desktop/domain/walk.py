@@ -10,7 +10,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate, chain, islice
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 from backorder_desktop.domain.processes import PRIMARY
@@ -99,15 +99,6 @@ class Given:
                 list(map(self.qtys.__getitem__, at)),
             )
             first = last
-
-    def per_order(self) -> dict[int, list[tuple[int, int, int]]]:
-        """Order id -> its (line id, product id, qty) given: for tests and small runs."""
-        found: dict[int, list[tuple[int, int, int]]] = {}
-        for part in self.parts(len(self)):
-            lines = iter(zip(part.line_ids, part.product_ids, part.qtys, strict=True))
-            for order_id, count in zip(part.orders, part.counts, strict=True):
-                found[order_id] = list(islice(lines, count))
-        return found
 
 
 class GivenPart(NamedTuple):
