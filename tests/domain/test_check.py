@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from backorder_desktop.domain import shipments as shipping
@@ -227,3 +229,200 @@ def test_shipping_from_a_short_shelf_restores_the_balance(store):
     assert stock("W") == (4, 3, 1, 2)
     assert check().warnings == []
     assert_clean()
+
+
+# --- each rule broken on its own, and all at once (issue 15: check counts first, and names the
+# lines only when a count says one breaks a rule, so every rule needs a test that breaks it) ---
+
+
+def test_check_reports_a_committed_line_that_no_shipment_holds(store):
+    catalogue("W")
+    receive(W=5)
+    order("A1", ("W", 3))
+    tamper("DELETE FROM shipment_line")  # the shipment stays, the line keeps its 3 committed
+
+    report = check()
+
+    assert "order A1 line 1: committed 3, pending shipments hold 0" in report.violations
+
+
+def test_check_reports_a_line_that_holds_more_than_it_committed(store):
+    catalogue("W")
+    receive(W=5)
+    order("A1", ("W", 3))
+    tamper("UPDATE shipment_line SET qty = 4")
+
+    report = check()
+
+    assert report.violations == ["order A1 line 1: committed 3, pending shipments hold 4"]
+
+
+def test_check_reports_a_negative_quantity(store):
+    catalogue("W")
+    order("A1", ("W", 5))
+    tamper("UPDATE order_line SET backordered = 7, cancelled = -2")
+
+    report = check()
+
+    assert "order A1 line 1: a negative quantity" in report.violations
+    assert "W: backordered is 5, open order lines want 7" in report.violations
+
+
+def test_check_counts_a_negative_backorder_of_an_open_order(store):
+    catalogue("W")
+    order("A1", ("W", 5))
+    tamper("UPDATE order_line SET backordered = -2, cancelled = 7")
+
+    report = check()
+
+    assert "W: backordered is 5, open order lines want -2" in report.violations
+    assert "order A1 line 1: a negative quantity" in report.violations
+    assert "order A1 line 1: cancelled units on an open order" in report.violations
+
+
+def test_check_reports_cancelled_units_on_an_open_order(store):
+    catalogue("W")
+    order("A1", ("W", 5))
+    tamper("UPDATE order_line SET backordered = 4, cancelled = 1")
+
+    report = check()
+
+    assert report.violations == [
+        "W: backordered is 5, open order lines want 4",
+        "order A1 line 1: cancelled units on an open order",
+    ]
+
+
+def test_check_reports_negative_stock_on_hand(store):
+    catalogue("W")
+    tamper("UPDATE product SET on_hand = -1")
+    tamper(
+        "INSERT INTO ledger (id, kind, product_id, on_hand_delta, committed_delta, at, document)"
+        " VALUES (9999, 'adjustment', (SELECT id FROM product WHERE sku = 'W'), -1, 0,"
+        " '2026-11-24 10:00:00', 'hand edit')"
+    )
+
+    report = check()
+
+    assert report.violations == ["W: on hand is negative (-1)"]
+
+
+def test_check_names_every_rule_a_closed_order_breaks(store):
+    catalogue("W")
+    order("A1", ("W", 5))
+    tamper("UPDATE orders SET status = 'closed'")
+
+    report = check()
+
+    assert report.violations == [
+        "W: backordered is 5, open order lines want 0",
+        "order A1 line 1: the order is closed but the line still waits",
+        "order A1: closed with units unshipped",
+    ]
+
+
+def test_check_reports_every_broken_rule_of_a_busy_day_at_once(busy_day):
+    tamper("UPDATE product SET on_hand = on_hand + 1 WHERE sku = 'OLD'")
+    tamper(
+        "UPDATE order_line SET ordered = ordered + 1 WHERE line = 1"
+        " AND order_id = (SELECT id FROM orders WHERE number = 'A1')"
+    )
+    tamper(
+        "DELETE FROM shipment_line WHERE shipment_id IN"
+        " (SELECT s.id FROM shipment s JOIN orders o ON o.id = s.order_id"
+        "  WHERE o.number = 'A4' AND s.status = 'pending')"
+    )
+    tamper(
+        "UPDATE shipment_line SET qty = qty + 1 WHERE shipment_id IN"
+        " (SELECT s.id FROM shipment s JOIN orders o ON o.id = s.order_id"
+        "  WHERE o.number = 'A3' AND s.status = 'pending') AND order_line_id ="
+        " (SELECT ol.id FROM order_line ol JOIN orders o ON o.id = ol.order_id"
+        "  WHERE o.number = 'A3' AND ol.line = 2)"
+    )
+
+    report = check()
+
+    assert report.violations == [
+        "OLD: on hand is 1, the ledger says 0",
+        "order A1 line 1: ordered 7 is not committed 0 + shipped 6 + backordered 0 + cancelled 0",
+        "order A3 line 2: committed 1, pending shipments hold 2",
+        "order A4 line 1: committed 1, pending shipments hold 0",
+        "order A1: closed with units unshipped",
+        f"shipment {shipment_ids('A4', 'secondary')[0]} (secondary) has no lines",
+    ]
+    assert report.warnings == []
+
+
+def test_check_reads_the_database_as_it_stood_when_it_began(busy_day, monkeypatch):
+    """A receipt that another program commits while check reads: check compares the products'
+    figures it read before with the ledger as it stood then, not with the ledger after."""
+    from backorder_desktop.domain import check as checking
+    from backorder_desktop.store import database
+
+    recompute = checking._recompute
+
+    def recompute_after_a_receipt():
+        def receive_elsewhere():
+            try:
+                receive(W=5)
+            finally:
+                database.close()  # this thread's own connection
+
+        elsewhere = threading.Thread(target=receive_elsewhere)
+        elsewhere.start()
+        elsewhere.join()
+        return recompute()
+
+    monkeypatch.setattr(checking, "_recompute", recompute_after_a_receipt)
+    report = check()
+    monkeypatch.undo()
+
+    assert report.violations == []
+    assert stock("W") == (16, 1, 15, 0)  # the receipt was written all the same
+    assert check().violations == []
+
+
+@pytest.mark.parametrize("target", ["sqlite"], indirect=True)
+def test_check_sorts_no_big_table_on_sqlite(busy_day, monkeypatch):
+    """SQLite sorts a GROUP BY of a table with no index on the column: a million ledger rows or
+    order lines cost about a second each so. check adds them up by product without sorting, and
+    reads what it matches along indexes; the lines that wait through their partial index. Each
+    statement's plan is read just before it runs (the temporary table only exists meanwhile)."""
+    from backorder_desktop.domain import check as checking
+    from backorder_desktop.store import database
+
+    plans: dict[str, str] = {}
+
+    def explained(sql: str, params: tuple = ()) -> None:
+        rows = database.query(f"EXPLAIN QUERY PLAN {sql}", params)
+        plans[sql] = " / ".join(str(row[-1]) for row in rows)
+
+    class Watched:
+        def __getattr__(self, name: str) -> object:
+            return getattr(database.db, name)
+
+        def execute_sql(self, sql: str, params: tuple = ()) -> object:
+            if sql.startswith("INSERT"):
+                explained(sql, params)
+            return database.db.execute_sql(sql, params)
+
+    def watched_query(sql: str, params: tuple = ()) -> list:
+        explained(sql, params)
+        return database.query(sql, params)
+
+    monkeypatch.setattr(checking, "db", Watched())
+    monkeypatch.setattr(checking, "query", watched_query)
+    assert checking.check().ok
+    monkeypatch.undo()
+
+    big = [sql for sql in plans if any(table in sql for table in ("ledger", "order_line", "shipment_line"))]
+    assert len(big) >= 7, plans
+    for sql in big:
+        plan = plans[sql]
+        assert "AUTOMATIC" not in plan, (sql, plan)
+        if "customer_return" in sql:  # grouped by order and product: as many rows as returns
+            assert "SCAN order_line" not in plan and "SCAN ol" not in plan, (sql, plan)
+        else:
+            assert "TEMP B-TREE" not in plan, (sql, plan)
+    (waiting,) = [sql for sql in big if "SUM(ol.backordered)" in sql]
+    assert "order_line_waiting" in plans[waiting] and "orders_status" not in plans[waiting]
