@@ -95,3 +95,51 @@ def orders_csv(path: Path, lines: int, products: int, seed: int = 9) -> None:
                 )
             line += 1
             out.writerow([*header, line, f"P{rng.randint(1, products):06d}", rng.randint(1, 12)])
+
+
+def more_waiting_orders(lines: int, products: int, orders: int, seed: int = 11) -> None:
+    """A second batch of open orders, every line backordered, over the products P000001 up to
+    P{PRODUCTS} that already exist (after a history: `waiting_orders`, a receipt and a run). The
+    orders are numbered N0000000 up and ordered after every order of the first batch."""
+    rng = random.Random(seed)
+    from backorder_desktop.store.database import query
+
+    with write():
+        (latest,) = query("SELECT MAX(ordered_at) FROM orders")[0]
+        start = (datetime.fromisoformat(str(latest)) if latest else START) + timedelta(days=1)
+        first_order = reserve_ids("orders", orders)
+        executemany(
+            "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'open')",
+            [
+                (
+                    first_order + o,
+                    f"N{o:07d}",
+                    f"Customer {rng.randrange(2000)}",
+                    start + timedelta(minutes=o),
+                    rng.randint(1, 9),
+                    rng.random() < 0.05,
+                )
+                for o in range(orders)
+            ],
+        )
+        first_line = reserve_ids("order_line", lines)
+        per_order: dict[int, int] = {}
+        rows = []
+        backordered: dict[int, int] = {}
+        for n in range(lines):
+            order_id = first_order + n * orders // lines
+            per_order[order_id] = per_order.get(order_id, 0) + 1
+            product = rng.randint(1, products)
+            qty = rng.randint(1, 12)
+            backordered[product] = backordered.get(product, 0) + qty
+            rows.append((first_line + n, order_id, per_order[order_id], product, qty, qty))
+        executemany(
+            "INSERT INTO order_line (id, order_id, line, product_id, ordered, committed, shipped,"
+            " backordered, cancelled) VALUES (?, ?, ?, ?, ?, 0, 0, ?, 0)",
+            rows,
+        )
+        executemany(
+            "UPDATE product SET backordered = backordered + ? WHERE id = ?",
+            [(q, p) for p, q in backordered.items()],
+        )

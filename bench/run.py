@@ -59,7 +59,9 @@ TARGETS = {  # issue 15's, with the earlier absolute ones kept where it set none
     "peak memory of the run": "≤ 300 MB at 1,000,000 lines",
     "postgresql: primary run": "≤ 1.3× its COPY floor",
     "window: first Shipments rows painted": "≤ 1.0 s from process start on 1,000,000 shipment lines",
-    "window: longest stall during run": "≤ 50 ms while a run allocates 100,000 lines on the 1M history",
+    "window: longest stall during run": "≤ 100 ms while a run allocates 100,000 lines (no history)",
+    "window: longest stall during a run on the history": "≤ 50 ms (100,000 lines, 1,000,000-line history)",
+    "window: refresh in the window's thread": "≤ 20 ms on the 1,000,000-line history",
     "window: change by another program shown": "≤ 5 s (max) on 1,000,000 shipment lines",
 }
 
@@ -112,13 +114,16 @@ def child(operation: str, db: str, extra: str) -> dict[str, Any]:
         from bench import postgres
 
         return postgres.floor(db, extra, operation.removeprefix("pg-floor-"))
-    if operation in ("window-open", "window-stall", "window-current"):
+    if operation in ("window-stall", "window-current", "window-refresh"):
         from bench import window
 
-        if operation == "window-open":
-            measured = window.open_and_scroll(Path(db))
-        elif operation == "window-stall":
+        # The window's settings (geometry, shipments seen) in a scratch folder, not the person's.
+        os.environ["BACKORDER_DESKTOP_HOME"] = tempfile.mkdtemp(prefix="backorder-bench-home-")
+
+        if operation == "window-stall":
             measured = window.stall_during_run(Path(db))
+        elif operation == "window-refresh":
+            measured = window.refresh_stalls(Path(db), int(extra))
         else:
             measured = window.stay_current(Path(db), int(extra))
         measured["peak_mb"] = peak_memory_mb()
@@ -372,6 +377,38 @@ def stay_current(work: Path, template: Path, size: int, changes: int) -> dict[st
     return row
 
 
+def prepare_history_backlog(path: Path, history: Path, lines: int, products: int, orders: int) -> None:
+    """A copy of HISTORY (a database after a big run) with LINES new backordered lines of ORDERS
+    new orders over its first PRODUCTS products, and one receipt that covers them all."""
+    from bench import datasets
+
+    shutil.copyfile(history, path)
+    _open(path)
+    datasets.more_waiting_orders(lines, products, orders)
+    datasets.receive_everything(products, seed=9)
+    _close()
+
+
+def first_paint(work: Path, template: Path, size: int, repeat: int) -> dict[str, Any]:
+    """The window opened on copies of TEMPLATE, each in a new process: from its start (interpreter
+    and imports included) to the first painted Shipments rows, then to its painted end."""
+    from bench import window
+
+    window.compile_the_program()  # as an installation has it: no start is timed compiling modules
+    runs = []
+    for n in range(repeat):
+        copy = work / "copy.sqlite3"
+        shutil.copyfile(template, copy)
+        home = work / f"first-paint-home-{n}"
+        home.mkdir()
+        runs.append(window.from_process_start(copy, home))
+    keys = ("since_exec_s", "cpu_s", "scroll_to_end_s")
+    extra = {f"{key}_median": statistics.median(r[key] for r in runs) for key in keys}
+    return summarize(
+        "window: first Shipments rows painted", size, runs, {"shipments": runs[0]["shipments"], **extra}
+    )
+
+
 def print_stall(row: dict[str, Any]) -> None:
     print(
         f"  {'window: longest stall meanwhile':<34} {row['max_stall_ms']:.0f} ms"
@@ -529,12 +566,26 @@ def main(argv: list[str] | None = None) -> int:
         extra = {"ok": runs[0]["ok"], "run_median_s": medians[-1], "ratio_to_run": ratio_to_run}
         report(summarize("check", runs[0]["ledger_rows"], runs, extra))
         print(f"  {'check ÷ the growth run':<34} {ratio_to_run:.2f}× ({sizes[-1]:,} lines)")
-        # The window on that history: first painted Shipments rows, then scrolled to the end.
-        runs, _ = measure(work, biggest, "window-open", max(1, repeat - 2))
-        scroll = [r["scroll_to_end_s"] for r in runs]
-        extra = {"shipments": runs[0]["shipments"], "scroll_to_end_median_s": statistics.median(scroll)}
-        report(summarize("window: first Shipments rows painted", sizes[-1], runs, extra))
-        print(f"  {'window: scroll to the end':<34} median {statistics.median(scroll) * 1000:.1f} ms")
+        # The window on that history: first painted Shipments rows from the start of its process,
+        # then scrolled to the end.
+        report(opened := first_paint(work, biggest, sizes[-1], max(1, repeat - 2)))
+        print(
+            f"  {'window: scroll to the end':<34} median {opened['scroll_to_end_s_median'] * 1000:.1f} ms"
+            f"  (first paint: {opened['cpu_s_median']:.2f} CPU-s)"
+        )
+        # Each tab's readings again (a sort, a filter, a refresh…), timed in the window's thread.
+        (tabs,), _ = measure(work, biggest, "window-refresh", 1, extra=str(max(3, repeat - 2)))
+        worst = max(tabs["paths"], key=lambda path: tabs["paths"][path]["stall_ms"])
+        results.append(
+            {
+                "scenario": "window: refresh in the window's thread",
+                "size": sizes[-1],
+                "max_stall_ms": tabs["paths"][worst]["stall_ms"],
+                "worst": worst,
+                "paths": tabs["paths"],
+            }
+        )
+        print(f"  {'window: refresh, longest stall':<34} {tabs['paths'][worst]['stall_ms']:.0f} ms ({worst})")
         # Changes by another program (the command line) on that history, until the window shows them.
         report(current := stay_current(work, biggest, sizes[-1], scale["changes"]))
         print_stall(current)
@@ -550,6 +601,26 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print(f"  {'window: longest stall during run':<34} {max(stalls):.0f} ms")
+        # The same on the history: a new backlog of the run's size and a receipt for all of it.
+        backlog = template("history-backlog")
+        prepare_history_backlog(backlog, biggest, lines, products, orders)
+        runs, _ = measure(work, backlog, "window-stall", max(1, repeat - 2))
+        stalls = [r["max_stall_ms"] for r in runs]
+        report(
+            summarize(
+                "window: longest stall during a run on the history",
+                lines,
+                runs,
+                {
+                    "history": sizes[-1],
+                    "max_stall_ms": max(stalls),
+                    "median_stall_ms": statistics.median(stalls),
+                    "max_stall_cpu_ms": max(r["max_stall_cpu_ms"] for r in runs),
+                    "units": runs[0]["units"],
+                },
+            )
+        )
+        print(f"  {'window: longest stall, on history':<34} {max(stalls):.0f} ms")
         # 4. The Secondary with a big backlog and nothing available.
         waiting, products2, orders2 = scale["secondary"]
         idle = template("secondary")

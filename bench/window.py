@@ -10,6 +10,7 @@ import itertools
 import os
 import random
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,40 @@ def _wait(app: Any, done: Any, limit: float = 120.0) -> None:
     ends = time.perf_counter() + limit
     while not done() and time.perf_counter() < ends:
         app.processEvents()
+
+
+def from_process_start(db: Path, home: Path) -> dict[str, Any]:
+    """Seconds from the start of a new process (the time noted here just before it is started)
+    to the first painted Shipments rows of the window it opens on DB (bench/first_paint.py, with
+    HOME as its settings folder), and to the painted end of the table after that."""
+    import json
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKORDER_DESKTOP_HOME": str(home)}
+    script = Path(__file__).with_name("first_paint.py")
+    started = time.time()
+    child = subprocess.run([sys.executable, str(script), str(db)], capture_output=True, text=True, env=env)
+    if child.returncode != 0:
+        raise SystemExit(f"first_paint.py failed:\n{child.stderr}")
+    found = json.loads(child.stdout.strip().splitlines()[-1])
+    return {
+        "seconds": found["painted_at"] - started,
+        "since_exec_s": found["since_exec_s"],
+        "cpu_s": found["cpu_s"],
+        "scroll_to_end_s": found["scroll_to_end_s"],
+        "shipments": found["shipments"],
+        "peak_mb": found["peak_mb"],
+    }
+
+
+def compile_the_program() -> None:
+    """Write the program's bytecode (as installing it does), so that a start is not timed
+    compiling its modules: with PYTHONDONTWRITEBYTECODE set, every start would."""
+    import compileall
+
+    import backorder_desktop
+
+    compileall.compile_dir(str(Path(backorder_desktop.__file__).parent), quiet=1)
 
 
 def open_and_scroll(db: Path) -> dict[str, Any]:
@@ -74,7 +109,10 @@ def open_and_scroll(db: Path) -> dict[str, Any]:
 
 
 def stall_during_run(db: Path) -> dict[str, Any]:
-    """The longest gap between 10 ms timer ticks of the window's thread while a Primary run works."""
+    """The longest gap between 10 ms timer ticks of the window's thread while a Primary run works
+    (in a child process, as the window's scheduler runs it) and half a second after, while the
+    window reads and shows what it wrote. The window waits in its event loop, as it does for the
+    person (an earlier version of this bench spun `processEvents`, which kept a core busy)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -87,34 +125,37 @@ def stall_during_run(db: Path) -> dict[str, Any]:
     window.resize(1280, 760)
     window.tabs.setCurrentIndex(2)
     window.show()
-    _wait(app, lambda: bool(window.shipments.model.blocks) or window.shipments.model.total == 0)
-    ticks: list[float] = []
+    shipments = window.shipments.model
+    _until(lambda: bool(shipments.blocks) or (shipments.live and shipments.total == 0), limit=120)
+    ticks: list[tuple[float, float]] = []  # each tick's time, and the window thread's CPU time
     timer = QTimer()
     timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(lambda: ticks.append((time.perf_counter(), time.thread_time())))
     finished: list[Any] = []
     bridge.run_finished.connect(finished.append)
     timer.start()
-    _wait(app, lambda: len(ticks) > 5)
+    _until(lambda: len(ticks) > 5)
     began = time.perf_counter()
     engine.run_now("primary")
-    _wait(app, lambda: bool(finished), limit=300)
+    _until(lambda: bool(finished), limit=600)
     ran = time.perf_counter() - began
-    settle = time.perf_counter() + 0.5  # the refresh after the run happens in the window's thread too
-    _wait(app, lambda: time.perf_counter() > settle)
+    settle = time.perf_counter() + 0.5  # the window reads and shows what the run wrote
+    _until(lambda: time.perf_counter() > settle)
     timer.stop()
-    during = [t for t in ticks if t >= began]
-    gaps = [b - a for a, b in itertools.pairwise(ticks) if b >= began]
+    gaps = [(b[0] - a[0], b[1] - a[1], a[0] - began) for a, b in itertools.pairwise(ticks) if b[0] >= began]
     if os.environ.get("BENCH_DEBUG"):
-        worst = sorted(((b - a, a - began) for a, b in itertools.pairwise(ticks) if b >= began))[-5:]
-        print("worst gaps (gap, at since start):", worst, "run took", ran)
+        worst = sorted(gaps)[-5:]
+        print("worst gaps (gap, its CPU, at since start):", worst, "run took", ran, file=sys.stderr)
     engine.stop()
     window.close()
+    _ = app
     return {
         "seconds": ran,
-        "max_stall_ms": max(gaps) * 1000 if gaps else 0.0,
-        "ticks": len(during),
+        "max_stall_ms": max((g for g, _c, _at in gaps), default=0.0) * 1000,
+        "max_stall_cpu_ms": max((c for _g, c, _at in gaps), default=0.0) * 1000,
+        "ticks": len(gaps),
         "units": finished[0].units if finished else 0,
+        "shipments_after": shipments.total,
     }
 
 
@@ -137,7 +178,6 @@ def _until(done: Any, limit: float = 60.0) -> bool:
 def _another_program(db: Path, *args: str) -> Any:
     """The command line on DB in a process of its own (the colleague at another desk)."""
     import subprocess
-    import sys
 
     program = Path(sys.executable).parent / "backorder-desktop"
     return subprocess.Popen(
@@ -245,4 +285,166 @@ def stay_current(db: Path, changes: int = 50) -> dict[str, Any]:
         "receipt_median_s": statistics.median(by_kind["receipt"]) if by_kind["receipt"] else None,
         "max_stall_ms": max(gaps) * 1000 if gaps else 0.0,
         "shipments": shipments.total,
+    }
+
+
+def _longest_stall(app: Any, action: Any, after_s: float = 0.06) -> tuple[float, float, float]:
+    """Run ACTION from the window's event loop, then let the loop run until every background task
+    has handed its result over and AFTER_S more (the paint). Returns the longest gap between ticks
+    of a 1 ms precise timer meanwhile (the longest the window's thread was kept from its events,
+    ACTION itself included), the most CPU time the window's thread spent within one gap (its own
+    work, without the waits for a core that a shared machine adds), and the seconds until the
+    last result was handed over."""
+    from PySide6.QtCore import Qt, QTimer
+
+    from backorder_desktop.ui import workers
+
+    ticks: list[tuple[float, float]] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append((time.perf_counter(), time.thread_time())))
+    timer.start()
+    _until(lambda: len(ticks) > 3)
+    began: list[float] = []
+    QTimer.singleShot(0, lambda: (began.append(time.perf_counter()), action()))
+    _until(lambda: bool(began) and not workers._running, limit=120)
+    handed_over = time.perf_counter() - began[0]
+    settle = time.perf_counter() + after_s
+    _until(lambda: time.perf_counter() > settle)
+    timer.stop()
+    gaps = [(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(ticks) if b[0] >= began[0]]
+    return max((g for g, _ in gaps), default=0.0), max((c for _, c in gaps), default=0.0), handed_over
+
+
+def refresh_stalls(db: Path, repeat: int = 5) -> dict[str, Any]:
+    """Each tab's ways of reading its rows again, timed in the window's thread on DB (shown at
+    1280x760, the scheduler not started): for each, the median over REPEAT of the longest stall
+    of the window's thread from the action until the rows read are shown (1 ms timer ticks), and
+    the median seconds until they were handed over."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from backorder_desktop.store.schema import open_database
+    from backorder_desktop.ui.app import build
+
+    open_database(str(db), create=True)
+    window, _engine, _bridge = build(str(db))
+    window.resize(1280, 760)
+    window.show()
+
+    def on(tab: Any) -> Any:
+        def show() -> None:
+            window.tabs.setCurrentWidget(tab)
+
+        return show
+
+    def sort(tab: Any, field: str, descending: bool = False) -> Any:
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        return lambda: tab.view.sortByColumn(tab.model.listing.index_of(field), order)
+
+    def jump(tab: Any, *shares: float) -> Any:
+        """The scroll bar dragged to SHARES of its length in turn: rows not read yet each time."""
+        turn = itertools.cycle(shares)
+
+        def go() -> None:
+            bar = tab.view.verticalScrollBar()
+            bar.setValue(int(bar.maximum() * next(turn)))
+
+        return go
+
+    def stale(tab: Any) -> Any:
+        def show() -> None:
+            window.tabs.setCurrentWidget(window.order_entry)
+            window._stale.add(tab)
+            window.tabs.setCurrentWidget(tab)
+
+        return show
+
+    def search(tab: Any, text: str) -> Any:
+        def typed() -> None:
+            tab.search.setText(text)
+
+        return typed
+
+    w = window
+    # (name, the tab shown first, the action, what undoes it between repeats)
+    actions: list[tuple[str, Any, Any, Any]] = [
+        ("Shipments: refresh (after ship or void)", w.shipments, lambda: w.shipments.refresh(), None),
+        ("Shipments: reload (a change elsewhere)", w.shipments, lambda: w.shipments.reload(), None),
+        ("Shipments: tab shown, out of date", w.shipments, stale(w.shipments), None),
+        (
+            "Shipments: sort by customer",
+            w.shipments,
+            sort(w.shipments, "customer"),
+            sort(w.shipments, "number", True),
+        ),
+        (
+            "Shipments: status Pending",
+            w.shipments,
+            lambda: w.shipments.status.setCurrentIndex(1),
+            lambda: w.shipments.status.setCurrentIndex(0),
+        ),
+        (
+            "Shipments: search a customer",
+            w.shipments,
+            search(w.shipments, "Customer 17"),
+            search(w.shipments, ""),
+        ),
+        (
+            "Shipments: scroll bar to the middle",
+            w.shipments,
+            jump(w.shipments, 0.5, 0.3, 0.7, 0.4, 0.6, 0.2),
+            jump(w.shipments, 0.0),
+        ),
+        ("Shipments: leaving the tab (seen)", w.shipments, lambda: w.mark_shipments_seen(), None),
+        (
+            "Orders: sort by priority",
+            w.orders,
+            sort(w.orders, "priority"),
+            sort(w.orders, "ordered_at", True),
+        ),
+        ("Orders: reload", w.orders, lambda: w.orders.reload(), None),
+        ("Backorders: refresh (after a run)", w.backorders, lambda: w.backorders.refresh(), None),
+        ("Inventory: refresh", w.inventory, lambda: w.inventory.refresh(), None),
+        (
+            "Inventory: scroll bar to the middle",
+            w.inventory,
+            jump(w.inventory, 0.5, 0.3, 0.7, 0.4, 0.6, 0.2),
+            jump(w.inventory, 0.0),
+        ),
+        ("Run Log: refresh", w.run_log, lambda: w.run_log.refresh(), None),
+        ("Activity: refresh", w.activity, lambda: w.activity.refresh(), None),
+        ("stock changed (a receipt, an adjustment)", w.inventory, lambda: w.stock_changed(), None),
+        ("every screen read again (an import, a database opened)", w.shipments, lambda: w.load_all(), None),
+    ]
+    found: dict[str, Any] = {}
+    for name, tab, action, undo in actions:
+        _longest_stall(app, on(tab))
+        stalls, cpu, waits = [], [], []
+        for _ in range(repeat):
+            stall, busy, waited = _longest_stall(app, action)
+            stalls.append(stall * 1000)
+            cpu.append(busy * 1000)
+            waits.append(waited)
+            if undo is not None:
+                _longest_stall(app, undo)
+        found[name] = {
+            "stall_ms": statistics.median(stalls),
+            "max_stall_ms": max(stalls),
+            "cpu_ms": statistics.median(cpu),
+            "shown_s": statistics.median(waits),
+        }
+        if os.environ.get("BENCH_DEBUG"):
+            print(
+                f"{name:<58} {statistics.median(stalls):7.1f} ms (max {max(stalls):.1f},"
+                f" CPU {statistics.median(cpu):.1f}), shown after {statistics.median(waits) * 1000:.0f} ms",
+                flush=True,
+            )
+    window.close()
+    return {
+        "seconds": max(v["stall_ms"] for v in found.values()) / 1000,
+        "paths": found,
+        "shipments": window.shipments.model.total,
     }

@@ -132,9 +132,9 @@ class ActivityTab(QWidget):
         self.model.set_filters(self.filters())
 
     def refresh(self) -> None:
-        """Read the changes anew (a database just opened), and the people who made them."""
-        self.model.refresh()
-        self.reload_users()
+        """Read the changes anew off the window's thread (a database just opened), and the people
+        who made them."""
+        self.reload()
 
     def reload(self) -> None:
         """Read the changes again off the window's thread (something was written), keeping the

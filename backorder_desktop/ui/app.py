@@ -53,6 +53,28 @@ def build(target: str, engine: Engine | None = None) -> tuple[MainWindow, Engine
 def run_window(args: argparse.Namespace) -> int:
     """Open the window on the database ARGS name (--db, --demo); return the exit status when
     it closes."""
+    opened = open_window(args)
+    if isinstance(opened, int):
+        return opened
+    app, window = opened
+    quit_on_last = app.quitOnLastWindowClosed()
+    # The program ends when the window closes for good (File › Quit, the tray's Quit, or closing
+    # it with no tray to hide in), not when its last window is hidden: a message box closed while
+    # the window is in the tray would otherwise end it.
+    app.setQuitOnLastWindowClosed(False)
+    window.closed.connect(app.quit)
+    try:
+        status = app.exec()
+    finally:
+        app.setQuitOnLastWindowClosed(quit_on_last)
+    window.engine.stop()  # the engine of the database open at the end (File › Open may change it)
+    wait_for_background()
+    return int(status)
+
+
+def open_window(args: argparse.Namespace) -> tuple[QApplication, MainWindow] | int:
+    """The Qt application and the main window on the database ARGS name, shown, its scheduler
+    started (what `run_window` does before its event loop); an exit status if it cannot open."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Backorder Desktop")
@@ -72,21 +94,9 @@ def run_window(args: argparse.Namespace) -> int:
         return 1
     window, engine, _bridge = build(target)
     window.reporter.install()
-    # The program ends when the window closes for good (File › Quit, the tray's Quit, or closing
-    # it with no tray to hide in), not when its last window is hidden: a message box closed while
-    # the window is in the tray would otherwise end it.
-    quit_on_last = app.quitOnLastWindowClosed()
-    app.setQuitOnLastWindowClosed(False)
-    window.closed.connect(app.quit)
     # Logging out or shutting down: Qt closes every window, and a close refused (hidden in the
     # tray) would cancel the logout; at the end of the session closing ends the program.
     app.commitDataRequest.connect(lambda _manager: window.session_ending())
     window.show()
     engine.start()
-    try:
-        status = app.exec()
-    finally:
-        app.setQuitOnLastWindowClosed(quit_on_last)
-    window.engine.stop()  # the engine of the database open at the end (File › Open may change it)
-    wait_for_background()
-    return int(status)
+    return app, window

@@ -83,7 +83,9 @@ class BackordersTab(QWidget):
         )
 
     def refresh(self) -> None:
-        self.model.refresh()
+        """Read the waiting lines again off the window's thread (after a run or a change of
+        stock), keeping the selection and the rows in view."""
+        self.reload()
 
     def reload(self) -> None:
         """Read the rows shown again off the window's thread (a change made elsewhere), keeping the

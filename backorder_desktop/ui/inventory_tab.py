@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from backorder_desktop.domain.browse import Filters, StockListing, StockRow
-from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog, _Form
 from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import button, fit_columns, label_for, named, search_box, table_view
@@ -41,9 +40,9 @@ class InventoryTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
         self.search.textChanged.connect(lambda text: self.model.set_filters(Filters(search=text)))
-        self.receive_button.clicked.connect(lambda: self.open_dialog(ReceiveDialog(self)))
-        self.adjust_button.clicked.connect(lambda: self.open_dialog(AdjustDialog(self.selected_sku(), self)))
-        self.return_button.clicked.connect(lambda: self.open_dialog(ReturnDialog(self.selected_sku(), self)))
+        self.receive_button.clicked.connect(lambda: self.open_dialog("receive"))
+        self.adjust_button.clicked.connect(lambda: self.open_dialog("adjust"))
+        self.return_button.clicked.connect(lambda: self.open_dialog("return"))
         self.model.modelReset.connect(self._update_count)
 
     def selected_sku(self) -> str:
@@ -53,7 +52,19 @@ class InventoryTab(QWidget):
         row: StockRow = self.model.rows[rows[0].row()]
         return str(row.sku)
 
-    def open_dialog(self, dialog: _Form) -> None:
+    def open_dialog(self, kind: str) -> None:
+        """The dialog that records a receipt, an adjustment or a return (KIND); once saved, what
+        happened is said and the stock read again. Its module is loaded when first asked for."""
+        from backorder_desktop.ui.dialogs import AdjustDialog, ReceiveDialog, ReturnDialog
+
+        dialog: ReceiveDialog | AdjustDialog | ReturnDialog
+        if kind == "receive":
+            dialog = ReceiveDialog(self)
+        elif kind == "adjust":
+            dialog = AdjustDialog(self.selected_sku(), self)
+        else:
+            dialog = ReturnDialog(self.selected_sku(), self)
+
         def finished(code: int) -> None:
             if code == QDialog.DialogCode.Accepted:
                 self.message.emit(dialog.result_text)
@@ -64,7 +75,9 @@ class InventoryTab(QWidget):
         dialog.open()
 
     def refresh(self) -> None:
-        self.model.refresh()
+        """Read the stock again off the window's thread (after a receipt, an adjustment or a
+        return), keeping the selection and the rows in view."""
+        self.reload()
 
     def reload(self) -> None:
         """Read the rows shown again off the window's thread (a change made elsewhere), keeping the

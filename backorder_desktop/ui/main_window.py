@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from backorder_desktop import __version__
 from backorder_desktop.domain import browse, processes, slots
 from backorder_desktop.domain.allocation import Progress, RunRecord
-from backorder_desktop.domain.check import CheckReport, check
 from backorder_desktop.domain.errors import BadInput
 from backorder_desktop.files import exports, imports
 from backorder_desktop.paths import data_dir, default_database
@@ -39,7 +38,6 @@ from backorder_desktop.store.urls import shown
 from backorder_desktop.ui import autostart, rights
 from backorder_desktop.ui.activity_tab import ActivityTab
 from backorder_desktop.ui.backorders_tab import BackordersTab
-from backorder_desktop.ui.dialogs import ProblemsDialog
 from backorder_desktop.ui.errors import ErrorReporter, describe
 from backorder_desktop.ui.format import counted, when
 from backorder_desktop.ui.inventory_tab import InventoryTab
@@ -49,6 +47,7 @@ from backorder_desktop.ui.run_log_tab import RunLogTab
 from backorder_desktop.ui.schedule_tab import ScheduleTab
 from backorder_desktop.ui.server_dialog import ask_server
 from backorder_desktop.ui.shipments_tab import ShipmentsTab
+from backorder_desktop.ui.table_model import ListingModel
 from backorder_desktop.ui.tray import STILL_RUNNING, Notice, Tray, app_icon, notice, process_title
 from backorder_desktop.ui.watcher import ChangeWatcher
 from backorder_desktop.ui.widgets import StatusBar, named, tell
@@ -259,16 +258,18 @@ class MainWindow(QMainWindow):
     # -- loading ----------------------------------------------------------------------------
 
     def load_all(self) -> None:
+        """Read what the window shows (at the start, after an import, another database opened):
+        the preferences and the schedules (small, and the status bar's next runs come from
+        them), and, off the window's thread, the screen in view; the other screens are read when
+        they are first shown."""
         self.watcher.mark_read()  # whatever is written from now on shows at the next look
-        self._stale.clear()
         self.order_entry.load()
         self.schedule_setup.load()
-        self.shipments.apply_filters()
-        self.orders.apply_filters()
-        self.backorders.apply_filters()
-        self.inventory.refresh()
-        self.run_log.refresh()
-        self.activity.refresh()
+        current = self.tabs.currentWidget()
+        forms = (self.order_entry, self.schedule_setup)
+        self._stale = {screen for screen in self.screens if screen is not current and screen not in forms}
+        if current not in forms:
+            self._reload(current)
         self._count_new()
         self.ask_rights()
 
@@ -288,8 +289,7 @@ class MainWindow(QMainWindow):
             self._stale.add(current)
         if current is not self.schedule_setup:
             self.schedule_setup.reload()  # the next runs in the status bar come from there
-        seen = self.shipments.seen_id
-        in_background(lambda: browse.new_shipments_since(seen), self._show_new_count)
+        self._count_new()
         self.ask_rights()
 
     def _reload(self, screen: QWidget) -> None:
@@ -299,12 +299,14 @@ class MainWindow(QMainWindow):
             reload()
 
     def stock_changed(self) -> None:
-        self.backorders.refresh()
-        self.inventory.refresh()
-        if self.tabs.currentWidget() is self.orders:
-            self.orders.reload()
-        else:
-            self._stale.add(self.orders)
+        """Stock figures moved (a ship, a void, a receipt…): the screens that show them are read
+        again, off the window's thread, the one in view now and the others when next shown."""
+        current = self.tabs.currentWidget()
+        for screen in (self.backorders, self.inventory, self.orders):
+            if screen is current and self.isVisible():
+                self._reload(screen)
+            else:
+                self._stale.add(screen)
         self.logged()
 
     def logged(self) -> None:
@@ -347,7 +349,9 @@ class MainWindow(QMainWindow):
         self.ask_rights()
 
     def _count_new(self) -> None:
-        self._show_new_count(browse.new_shipments_since(self.shipments.seen_id))
+        """The Shipments tab's count of new ones, read off the window's thread."""
+        seen = self.shipments.seen_id
+        in_background(lambda: browse.new_shipments_since(seen), self._show_new_count)
 
     def _show_new_count(self, count: int) -> None:
         title = f"Shipments ({count} new)" if count else "Shipments"
@@ -385,7 +389,7 @@ class MainWindow(QMainWindow):
             newest = browse.newest_shipment_id()
             self.shipments.mark_seen(newest)
             settings().setValue(self._seen_key(), newest)
-            self._count_new()
+            self._show_new_count(0)  # none is newer than the newest
         except Exception as error:
             if describe(error, self.target) is None:
                 raise  # a bug
@@ -552,6 +556,8 @@ class MainWindow(QMainWindow):
             if isinstance(error, BadInput):
                 problems = [str(p) for p in error.problems]
                 title = f"Import {kind}: {path.name}"
+                from backorder_desktop.ui.dialogs import ProblemsDialog
+
                 ProblemsDialog(title, problems, self, more=error.more, source=error.source).open()
             else:
                 self.show_error(error, report)
@@ -649,6 +655,10 @@ class MainWindow(QMainWindow):
             self.tray.set_busy(False)
             if error is None:
                 self.target = target
+                for screen in self.screens:  # the rows of the other database are not shown again
+                    model = getattr(screen, "model", None)
+                    if isinstance(model, ListingModel):
+                        model.forget()
                 self.shipments.show_all_runs()  # a run's number means nothing in another database
                 self.tray.shown = None
                 self.setWindowTitle(f"Backorder Desktop — {shown(target)}")
@@ -693,6 +703,8 @@ class MainWindow(QMainWindow):
     # -- tools ------------------------------------------------------------------------------
 
     def check_database(self) -> None:
+        from backorder_desktop.domain.check import CheckReport, check  # loaded when first asked for
+
         self.say("Checking the database…")
 
         def done(report: CheckReport) -> None:

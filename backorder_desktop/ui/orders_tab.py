@@ -35,7 +35,6 @@ from backorder_desktop.domain.browse import (
 from backorder_desktop.domain.processes import creator_name
 from backorder_desktop.ui.errors import describe
 from backorder_desktop.ui.format import cell, counted
-from backorder_desktop.ui.new_order_dialog import NewOrderDialog
 from backorder_desktop.ui.rights import refusal_text, refused_for_rights
 from backorder_desktop.ui.table_model import ListingModel, reload_in_place
 from backorder_desktop.ui.widgets import (
@@ -310,6 +309,8 @@ class OrdersTab(QWidget):
 
     def new_order(self) -> None:
         """The New order dialog; once saved, what happened is said, and the order is shown."""
+        from backorder_desktop.ui.new_order_dialog import NewOrderDialog  # loaded when first asked for
+
         dialog = NewOrderDialog(self)
 
         def finished(code: int) -> None:

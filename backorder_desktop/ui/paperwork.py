@@ -1,18 +1,23 @@
 """The Shipments tab's paperwork: packing slips and a pick list of the selected shipments, read
-off the window's thread and shown in a print preview, to print or save as PDF."""
+off the window's thread and shown in a print preview, to print or save as PDF.
+
+The drawing and the printing (Qt's print support) are loaded when paperwork is first asked
+for, not when the window starts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from backorder_desktop.domain import packing
-from backorder_desktop.ui import packing_slip, pick_list
 from backorder_desktop.ui.format import counted
-from backorder_desktop.ui.paper import PrintPreview
 from backorder_desktop.ui.widgets import tell
 from backorder_desktop.ui.workers import in_background
+
+if TYPE_CHECKING:
+    from backorder_desktop.ui.paper import PrintPreview
 
 
 def void_refused(numbers: list[str]) -> str:
@@ -48,6 +53,9 @@ class Paperwork:
         in_background(lambda: packing.packing_slips(ids), self._preview_slips, self.failed)
 
     def _preview_slips(self, found: packing.Slips) -> None:
+        from backorder_desktop.ui import packing_slip
+        from backorder_desktop.ui.paper import PrintPreview
+
         if not found.slips:
             if found.void:
                 tell(self.parent, "No packing slip", void_refused(found.void), problem=True)
@@ -70,6 +78,9 @@ class Paperwork:
         in_background(lambda: packing.pick_list(ids), self._preview_pick_list, self.failed)
 
     def _preview_pick_list(self, pick: packing.PickList) -> None:
+        from backorder_desktop.ui import pick_list
+        from backorder_desktop.ui.paper import PrintPreview
+
         if not pick.shipments:
             if not pick.left_out:
                 return

@@ -86,8 +86,8 @@ class RunLogTab(QWidget):
         self.reload_counts()
 
     def refresh(self) -> None:
-        self.model.refresh()
-        self._show_counts(_counts(self.show_idle.isChecked()))
+        """Read the runs, the hidden runs' count and the chart again off the window's thread."""
+        self.reload()
 
     def reload(self) -> None:
         """Read the runs again off the window's thread (a change made elsewhere), keeping the

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -222,18 +222,9 @@ class ShipmentsTab(QWidget):
         self.apply_filters()
 
     def refresh(self) -> None:
-        """Reload the rows shown, keeping the selection (after a run, a ship or a void)."""
-        selected = self.selected_ids()
-        self.model.refresh(keep_position=True)
-        selection = self.view.selectionModel()
-        for sid in selected:
-            row = self.model.row_of(sid)
-            if row is not None:
-                selection.select(
-                    self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
-                )
-        self._show_detail()
+        """Read the rows shown again off the window's thread (after a run, a ship or a void),
+        keeping the selection and the rows in view."""
+        self.reload()
 
     def reload(self) -> None:
         """Read the rows shown again off the window's thread (a change made elsewhere), keeping the

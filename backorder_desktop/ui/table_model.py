@@ -1,9 +1,13 @@
-"""A table model over a domain Listing that loads only the blocks of rows the view shows.
+"""A table model over a domain Listing that reads, off the window's thread, only the blocks of
+rows the view shows.
 
-The row count comes from one COUNT query, so the scroll bar is true from the
-start; a block of rows is read when first painted — by a seek from the block
-before it when that one is loaded (scrolling), else by OFFSET (a jump, e.g.
-dragging to the end). Only a bounded number of blocks stays in memory.
+The row count comes from one COUNT query, so the scroll bar is true from the start; a block of
+rows is read when first painted — by a seek from the block before it when that one is loaded
+(scrolling), else by OFFSET (a jump, e.g. dragging to the end). Only a bounded number of blocks
+stays in memory. Every reading (the count, a new sort or filter, a block the view asks for) runs
+in a worker thread (ui/workers.py): on a million rows one can take a tenth of a second or more,
+and the window's thread only swaps in the rows read. A cell whose block is still being read is
+shown empty for that moment.
 
 Qt asks for a cell by row and column number; the listing's columns say which field of
 the row each number shows, and SHOWN how a field reads (the table's `cell` otherwise).
@@ -17,7 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
@@ -31,6 +42,21 @@ Index = QModelIndex | QPersistentModelIndex
 KEPT_BLOCKS = 400  # 80,000 rows at most in memory
 READ_AGAIN_BLOCKS = 8  # at most this many blocks are read again for one reload (the rows in view)
 TEXT_ON_TINT = QColor("#1a1a1a")  # readable on the light tints, whatever the palette
+DISPLAY, ACCESSIBLE, ALIGNMENT, FONT, BACKGROUND, FOREGROUND, USER = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.UserRole,
+)
+ANSWERED = {DISPLAY, ACCESSIBLE, ALIGNMENT, FONT, BACKGROUND, FOREGROUND, USER}
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+Order = tuple[Filters, int, bool]  # what rows are read under: filters, sort column, descending
 
 
 @dataclass(frozen=True)
@@ -40,10 +66,12 @@ class Reading:
     ticket: int  # shown only if no other reading or refresh began after it
     total: int
     blocks: dict[int, Page[Any]]
+    order: Order  # the filters, sort column and direction it was read under
 
 
 class ListingModel(QAbstractTableModel):
-    """Sorted and filtered in SQL; rows are read a block at a time, when they are shown."""
+    """Sorted and filtered in SQL; rows are read a block at a time, off the window's thread, when
+    they are shown."""
 
     def __init__(
         self,
@@ -62,7 +90,17 @@ class ListingModel(QAbstractTableModel):
         self.is_new: Callable[[Any], bool] = lambda _row: False  # a new row reads in bold
         self.tint: Callable[[Any], QColor | None] = lambda _row: None  # a row that must stand out
         self.strong: Callable[[Column, Any], bool] = lambda _column, _row: False  # a bold cell
-        self.ticket = 0
+        self.ticket = 0  # of the latest reading begun: an older one is not shown
+        self.order: Order = self._order()  # what the rows shown were read under
+        # Nothing is read before the table is first asked to read (its tab shown, a filter
+        # changed): a sort set while the window is made reads nothing.
+        self.live = False
+        self._generation = 0  # of the rows shown: one more at each reset of the model
+        self._wanted: set[int] = set()  # blocks the view asked for, to be read at the next turn
+        self._reading: set[int] = set()  # blocks being read in a worker for the rows shown now
+        self._failed: set[int] = set()  # blocks that could not be read: not asked for again until a reading
+        self._bold = QFont()
+        self._bold.setBold(True)
         self.rows = _Rows(self)
 
     # -- Qt's model interface ---------------------------------------------------------------
@@ -74,32 +112,29 @@ class ListingModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.listing.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.total:
+        # Qt asks for many roles of every cell it paints or measures: those the table does not
+        # answer are turned away first, and a row whose block is not read yet is asked for in a
+        # worker (the cell stays empty until it comes).
+        if role not in ANSWERED or not index.isValid():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            row = self.row(index.row())
-            return self.text(self.listing.columns[index.column()], row) if row is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            numeric = self.listing.columns[index.column()].numeric
-            horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole:
-            row = self.row(index.row())
-            if row is not None and (
-                self.is_new(row) or self.strong(self.listing.columns[index.column()], row)
-            ):
-                font = QFont()
-                font.setBold(True)
-                return font
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            row = self.row(index.row())
-            tint = self.tint(row) if row is not None else None
-            if tint is None:
-                return None
-            return tint if role == Qt.ItemDataRole.BackgroundRole else TEXT_ON_TINT
-        if role == Qt.ItemDataRole.UserRole:
-            return self.row_id(index.row())
-        return None
+        if role == ALIGNMENT:
+            return RIGHT if self.listing.columns[index.column()].numeric else LEFT
+        number = index.row()
+        if role == USER:
+            return self.loaded_id(number)
+        row = self.loaded_row(number)
+        if row is None:
+            return None
+        if role in (DISPLAY, ACCESSIBLE):
+            return self.text(self.listing.columns[index.column()], row)
+        if role == FONT:
+            if self.is_new(row) or self.strong(self.listing.columns[index.column()], row):
+                return self._bold
+            return None
+        tint = self.tint(row)
+        if tint is None:
+            return None
+        return tint if role == BACKGROUND else TEXT_ON_TINT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -117,7 +152,8 @@ class ListingModel(QAbstractTableModel):
             return
         self.sort_column = column
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        if self.live:
+            self.refresh()
 
     # -- ours -------------------------------------------------------------------------------
 
@@ -129,40 +165,41 @@ class ListingModel(QAbstractTableModel):
         self.filters = filters
         self.refresh()
 
-    def refresh(self, keep_position: bool = False) -> None:
-        """Count again and read anew. KEEP_POSITION re-reads the blocks loaded before (the
-        part of the table the person was looking at), so selected rows can be found again."""
-        shown = sorted(list(self.blocks)[-READ_AGAIN_BLOCKS:]) if keep_position else []  # the latest read
-        self.ticket += 1  # a reading begun before this is out of date
-        self.beginResetModel()
-        self.total = self.listing.count(self.filters)
-        self.blocks.clear()
-        for number in shown:
-            if number * PAGE < self.total:
-                self._block(number)
-        self.endResetModel()
+    def refresh(self, done: Callable[[bool], None] | None = None) -> None:
+        """Count again and read anew, off the window's thread, under the filters and sort of now,
+        the blocks last looked at (the rows in view); the rows read are shown at once when they
+        come, then DONE(whether the rows shown changed) is called."""
+        recent = list(self.blocks)[-2:] or [0]  # the blocks read last: those in view, mostly
+        work = self.read_again(recent)
+
+        def show(reading: Reading) -> None:
+            changed = self.show_reading(reading)
+            if done is not None:
+                done(changed)
+
+        def failed(error: BaseException, _report: str) -> None:
+            log.info("could not read the rows of %s again: %s", type(self.listing).__name__, error)
+
+        in_background(work, show, failed)
 
     def read_again(self, numbers: Iterable[int]) -> Callable[[], Reading]:
         """The work, for a worker thread, of counting again and reading anew blocks NUMBERS (the
         first READ_AGAIN_BLOCKS of them) under the filters and sort of now; `show_reading` then
         shows what it read."""
+        self.live = True
         self.ticket += 1
         ticket, listing, filters = self.ticket, self.listing, self.filters
-        args = (filters, self.sort_column, self.descending)
+        order = self._order()
         wanted = sorted(list(dict.fromkeys(numbers))[:READ_AGAIN_BLOCKS])  # the first given first
 
         def work() -> Reading:
             total = listing.count(filters)
             blocks: dict[int, Page[Any]] = {}
-            for number in wanted:
-                if number * PAGE >= total:
-                    break
-                before = blocks.get(number - 1)
-                if before is not None and before.last_key is not None:
-                    blocks[number] = listing.page(*args, after=before.last_key, limit=PAGE)
-                else:
-                    blocks[number] = listing.page(*args, limit=PAGE, offset=number * PAGE)
-            return Reading(ticket, total, blocks)
+            # Fewer rows than the view was scrolled past (a search typed): the first ones.
+            within = [number for number in wanted if number * PAGE < total] or ([0] if total else [])
+            for number in within:
+                blocks[number] = _page(listing, order, number, blocks.get(number - 1))
+            return Reading(ticket, total, blocks, order)
 
         return work
 
@@ -171,17 +208,62 @@ class ListingModel(QAbstractTableModel):
         already; whether the rows shown changed."""
         if reading.ticket != self.ticket:
             return False
-        same = reading.total == self.total and all(
-            number in self.blocks and self.blocks[number].rows == page.rows
-            for number, page in reading.blocks.items()
+        same = (
+            reading.order == self.order
+            and reading.total == self.total
+            and all(
+                number in self.blocks and self.blocks[number].rows == page.rows
+                for number, page in reading.blocks.items()
+            )
         )
         if same:
             return False
         self.beginResetModel()
         self.total = reading.total
+        self.order = reading.order
         self.blocks = OrderedDict(sorted(reading.blocks.items()))
+        self._wanted.clear()
+        self._reading.clear()  # blocks of the rows shown before: dropped when they come
+        self._failed.clear()
+        self._generation += 1
         self.endResetModel()
         return True
+
+    def forget(self) -> None:
+        """Show no rows until the next reading (another database was opened: its rows are read
+        when the table is next shown), and drop any reading under way."""
+        self.ticket += 1
+        self.beginResetModel()
+        self.total = 0
+        self.blocks.clear()
+        self._wanted.clear()
+        self._reading.clear()
+        self._failed.clear()
+        self._generation += 1
+        self.endResetModel()
+
+    def loaded_row(self, number: int) -> Any:
+        """The named row NUMBER if its block is in memory, else None: the block is then read in a
+        worker, and the view told when it is there."""
+        page = self.blocks.get(number // PAGE)
+        if page is None:
+            self._ask(number // PAGE)
+            return None
+        offset = number % PAGE
+        return page.rows[offset] if offset < len(page.rows) else None
+
+    def texts(self, column: int, numbers: Iterable[int]) -> dict[tuple[str, bool], int]:
+        """The texts COLUMN shows in rows NUMBERS that are in memory, each with whether it is in
+        bold, and the first row showing it (to fit the column's width to them)."""
+        shown: dict[tuple[str, bool], int] = {}
+        of = self.listing.columns[column]
+        for number in numbers:
+            page = self.blocks.get(number // PAGE)
+            if page is None or number % PAGE >= len(page.rows):
+                continue
+            row = page.rows[number % PAGE]
+            shown.setdefault((self.text(of, row), self.is_new(row) or self.strong(of, row)), number)
+        return shown
 
     def loaded_id(self, number: int) -> Any:
         """The id of row NUMBER if its block is in memory (reads nothing), else None."""
@@ -189,20 +271,64 @@ class ListingModel(QAbstractTableModel):
         offset = number % PAGE
         return page.keys[offset].id if page is not None and offset < len(page.keys) else None
 
+    def _order(self) -> Order:
+        return (self.filters, self.sort_column, self.descending)
+
+    def _ask(self, number: int) -> None:
+        if number * PAGE >= self.total or number in self._reading or number in self._failed:
+            return
+        if not self._wanted:
+            QTimer.singleShot(0, self._read_wanted)  # every block one paint asks for, in one task
+        self._wanted.add(number)
+
+    def _read_wanted(self) -> None:
+        wanted = sorted(self._wanted - self._reading)[:READ_AGAIN_BLOCKS]
+        self._wanted.clear()
+        if not wanted:
+            return
+        self._reading.update(wanted)
+        listing, order, generation = self.listing, self.order, self._generation
+        before = {n: self.blocks.get(n - 1) for n in wanted}
+
+        def work() -> dict[int, Page[Any]]:
+            read: dict[int, Page[Any]] = {}
+            for number in wanted:
+                read[number] = _page(listing, order, number, read.get(number - 1) or before[number])
+            return read
+
+        def show(read: dict[int, Page[Any]]) -> None:
+            if generation != self._generation:
+                return  # read for rows no longer shown
+            self._reading.difference_update(read)
+            for number, page in read.items():
+                self._keep(number, page)
+                first, last = number * PAGE, min(self.total, (number + 1) * PAGE) - 1
+                if first <= last:
+                    self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
+
+        def failed(error: BaseException, _report: str) -> None:
+            if generation == self._generation:
+                self._reading.difference_update(wanted)
+                self._failed.update(wanted)
+            log.info("could not read rows of %s: %s", type(self.listing).__name__, error)
+
+        in_background(work, show, failed)
+
+    def _keep(self, number: int, page: Page[Any]) -> None:
+        self.blocks[number] = page
+        self.blocks.move_to_end(number)
+        while len(self.blocks) > KEPT_BLOCKS:
+            self.blocks.popitem(last=False)
+
     def _block(self, number: int) -> Page[Any]:
+        """Block NUMBER, read here and now if it is not in memory (for a row the program needs at
+        once, a selected one say: those are in memory but after a very long scroll)."""
         page = self.blocks.get(number)
         if page is not None:
             self.blocks.move_to_end(number)
             return page
-        before = self.blocks.get(number - 1)
-        args = (self.filters, self.sort_column, self.descending)
-        if before is not None and before.last_key is not None:
-            page = self.listing.page(*args, after=before.last_key, limit=PAGE)
-        else:
-            page = self.listing.page(*args, limit=PAGE, offset=number * PAGE)
-        self.blocks[number] = page
-        while len(self.blocks) > KEPT_BLOCKS:
-            self.blocks.popitem(last=False)
+        page = _page(self.listing, self.order, number, self.blocks.get(number - 1))
+        self._keep(number, page)
         return page
 
     def row(self, number: int) -> Any:
@@ -223,6 +349,15 @@ class ListingModel(QAbstractTableModel):
                 if key.id == row_id:
                     return number * PAGE + offset
         return None
+
+
+def _page(listing: Listing[Any], order: Order, number: int, before: Page[Any] | None) -> Page[Any]:
+    """Block NUMBER of LISTING under ORDER (filters, sort column, descending): a seek after the
+    block BEFORE it when that one is read, else by OFFSET."""
+    filters, column, descending = order
+    if before is not None and before.last_key is not None:
+        return listing.page(filters, column, descending, after=before.last_key, limit=PAGE)
+    return listing.page(filters, column, descending, limit=PAGE, offset=number * PAGE)
 
 
 def reload_in_place(view: QTableView, shown: Callable[[bool], None] | None = None) -> None:

@@ -25,9 +25,18 @@ def click(qtbot, widget: QWidget) -> None:
 
 def click_row(qtbot, view: QAbstractItemView, row: int, column: int = 0) -> None:
     """Click a row of a table the way a person does (clears the previous selection)."""
-    index = view.model().index(row, column)
+    model = view.model()
     QApplication.processEvents()  # a tab just made current lays its table out first
-    qtbot.waitUntil(lambda: view.isVisible() and view.visualRect(index).isValid(), timeout=5_000)
+    # Its rows are read off the window's thread when it is shown: the row is there once read.
+    qtbot.waitUntil(
+        lambda: (
+            view.isVisible()
+            and model.rowCount() > row
+            and view.visualRect(model.index(row, column)).isValid()
+        ),
+        timeout=5_000,
+    )
+    index = model.index(row, column)
     view.scrollTo(index)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
     assert view.selectionModel().isRowSelected(row), f"row {row} of {view.accessibleName()} not selected"
@@ -37,3 +46,28 @@ def click_tab(qtbot, window, index: int) -> None:
     """Click the title of tab INDEX in the window's tab bar."""
     bar = window.tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+
+
+def read_every_row(model) -> None:
+    """Let a table read every one of its rows, as when the person scrolls down to the end: a
+    block of rows not read yet is asked for by showing it, and read off the window's thread."""
+    from backorder_desktop.domain.browse import PAGE
+
+    for _ in range(50):
+        missing = [r for r in range(0, model.rowCount(), PAGE) if model.data(model.index(r, 0)) is None]
+        if not missing:
+            return
+        settle()
+    raise AssertionError(f"rows {missing} of {type(model).__name__} were never read")
+
+
+def products_shown(window) -> int:
+    """How many products the Inventory tab shows when the person looks at it (then back to the
+    screen they were on)."""
+    was = window.tabs.currentWidget()
+    window.tabs.setCurrentWidget(window.inventory)
+    settle()
+    shown = window.inventory.model.rowCount()
+    window.tabs.setCurrentWidget(was)
+    settle()
+    return shown

@@ -22,7 +22,7 @@ from backorder_desktop.ui import shipments_tab
 from tests.conftest import require_postgres
 from tests.places import drop_postgres_database, is_postgres, postgres_database
 from tests.teams import as_user, new_login
-from tests.ui.helpers import click, click_row, click_tab, settle
+from tests.ui.helpers import click, click_row, click_tab, read_every_row, settle
 
 CLI = Path(sys.executable).parent / "backorder-desktop"
 ACTIVITY = 7  # its tab (from 0), after Run Log
@@ -49,6 +49,7 @@ def confirmed(monkeypatch: pytest.MonkeyPatch) -> None:
 def rows(tab) -> list[dict[str, str]]:
     """The Activity table as the person reads it, top to bottom: each row by its column titles."""
     model = tab.model
+    read_every_row(model)
     titles = [column.title for column in model.listing.columns]
     return [
         {title: model.data(model.index(r, c)) for c, title in enumerate(titles)}

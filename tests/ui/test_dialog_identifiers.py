@@ -65,6 +65,7 @@ def test_a_search_for_a_number_larger_than_any_shipment_finds_nothing(qtbot, dem
     """A shipment number beyond any id (once an OverflowError on SQLite) is looked up as text."""
     window, _engine, _bridge = demo_app
     tab = window.shipments
+    window.tabs.setCurrentWidget(tab)  # read when shown
     settle()
     shown = tab.model.rowCount()
     assert shown > 0

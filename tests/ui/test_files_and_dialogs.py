@@ -109,6 +109,7 @@ def test_adjust_dialog_records_adjustment(qtbot, demo_app):
     window, _engine, _bridge = demo_app
     click_tab(qtbot, window, 5)
     tab = window.inventory
+    settle()  # its rows, read off the window's thread
     row = next(r for r, values in enumerate(tab.model.rows) if values.sku == "NW-002")
     click_row(qtbot, tab.view, row)
     assert tab.selected_sku() == "NW-002"
@@ -143,6 +144,7 @@ def test_why_is_this_line_not_filled_yet(qtbot, demo_app):
     window, _engine, _bridge = demo_app
     click_tab(qtbot, window, 4)
     tab = window.backorders
+    settle()  # its rows, read off the window's thread
     runs = counts()["run"]
     assert tab.model.rowCount() > 0
     click_row(qtbot, tab.view, 0)

@@ -21,7 +21,7 @@ from backorder_desktop.store.database import query
 from backorder_desktop.store.identity import APPLICATION_ID
 from backorder_desktop.ui import app, main_window
 from tests.places import drop_postgres_database, postgres_database
-from tests.ui.helpers import settle
+from tests.ui.helpers import products_shown, settle
 
 Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
@@ -72,7 +72,7 @@ def test_open_on_a_path_with_no_database_asks_and_no_leaves_everything_as_it_was
     assert dialogs.questions == [f"No database at {typo}.\n\nCreate a new empty one?"]
     assert not typo.exists() and not Path(f"{typo}-wal").exists(), "a database was made unasked"
     assert window.target == str(db_path)
-    assert window.inventory.model.rowCount() == 77, "the open database is still shown"
+    assert products_shown(window) == 77, "the open database is still shown"
     assert not messages()
 
 
@@ -88,7 +88,7 @@ def test_open_on_a_path_with_no_database_and_yes_creates_an_empty_one(
     settle()
     assert len(dialogs.questions) == 1
     assert window.target == str(fresh)
-    assert window.inventory.model.rowCount() == 0
+    assert products_shown(window) == 0
     with sqlite3.connect(fresh) as raw:
         assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     raw.close()
@@ -105,7 +105,7 @@ def test_new_database_makes_one_without_asking(
     settle()
     assert dialogs.questions == []
     assert window.target == str(made) and made.exists()
-    assert window.inventory.model.rowCount() == 0
+    assert products_shown(window) == 0
 
 
 def test_an_empty_postgresql_database_is_set_up_only_when_the_person_agrees(

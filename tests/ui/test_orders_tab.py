@@ -22,7 +22,7 @@ from backorder_desktop.ui.format import counted
 from backorder_desktop.ui.new_order_dialog import NewOrderDialog
 from tests.conftest import require_postgres
 from tests.places import drop_postgres_database, is_postgres, postgres_database
-from tests.ui.helpers import click, click_row, click_tab, settle
+from tests.ui.helpers import click, click_row, click_tab, read_every_row, settle
 from tests.ui.test_window import SCREENSHOTS
 
 ORDERS = 3  # its tab (from 0), after Shipments
@@ -58,6 +58,7 @@ def confirmed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def column(tab, field: str) -> list[str]:
     """The texts of one column of the Orders table, top to bottom."""
     model = tab.model
+    read_every_row(model)
     return [model.data(model.index(r, COLUMN[field])) for r in range(model.rowCount())]
 
 

@@ -11,13 +11,14 @@ from backorder_desktop.domain import allocation, products
 from backorder_desktop.domain.browse import shipment_lines
 from backorder_desktop.store.database import query
 from backorder_desktop.ui import shipments_tab
-from tests.ui.helpers import click, click_row, click_tab, settle
+from tests.ui.helpers import click, click_row, click_tab, read_every_row, settle
 
 PRIMARY_NAME = "Primary Backorder Process"
 
 
 def shown(tab, column: int) -> list[str]:
     model = tab.model
+    read_every_row(model)
     return [model.data(model.index(r, column)) for r in range(model.rowCount())]
 
 
@@ -37,11 +38,19 @@ def figures(skus) -> dict[str, tuple[int, int, int]]:
 
 
 def inventory_shown(window, sku: str) -> tuple[int, int, int]:
+    """SKU's figures as the Inventory tab shows them (looked at, then back to where one was)."""
+    was = window.tabs.currentWidget()
+    window.tabs.setCurrentWidget(window.inventory)
+    settle()
     model = window.inventory.model
-    for r, row in enumerate(model.rows):
-        if row.sku == sku:
-            return tuple(int(model.data(model.index(r, c)).replace(",", "")) for c in (2, 3, 5))
-    raise AssertionError(f"{sku} not in the Inventory table")
+    try:
+        for r, row in enumerate(model.rows):
+            if row.sku == sku:
+                return tuple(int(model.data(model.index(r, c)).replace(",", "")) for c in (2, 3, 5))
+        raise AssertionError(f"{sku} not in the Inventory table")
+    finally:
+        window.tabs.setCurrentWidget(was)
+        settle()
 
 
 @pytest.fixture
@@ -160,14 +169,11 @@ def test_shipments_model_passes_qtmodeltester(qtmodeltester, demo_app):
     window, _engine, _bridge = demo_app
     allocation.run_process("primary", "manual")
     window.load_all()
-    for model in (
-        window.shipments.model,
-        window.backorders.model,
-        window.inventory.model,
-        window.run_log.model,
-    ):
-        assert model.rowCount() > 0
-        qtmodeltester.check(model)
+    for tab in (window.shipments, window.backorders, window.inventory, window.run_log):
+        window.tabs.setCurrentWidget(tab)  # a screen is read when it is shown
+        settle()
+        assert tab.model.rowCount() > 0
+        qtmodeltester.check(tab.model)
 
 
 def test_mark_shipped_and_void_are_offered_only_for_pending_shipments(qtbot, demo_app, confirmed):

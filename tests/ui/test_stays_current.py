@@ -37,7 +37,13 @@ def another_program(db: str, *args: str) -> str:
 def shown(view: QTableView, row: int, field: str) -> str:
     """The text of FIELD's column in ROW of VIEW, as the person reads it."""
     model = view.model()
-    return str(model.data(model.index(row, model.listing.index_of(field))))
+    column = model.listing.index_of(field)
+    for _ in range(20):  # a row is read off the window's thread when it is first shown
+        text = model.data(model.index(row, column))
+        if text is not None:
+            break
+        settle()
+    return str(text)
 
 
 def rows_shown(view: QTableView, field: str) -> list[str]:

@@ -234,7 +234,8 @@ def test_screenshots_of_every_tab(qtbot, demo_app, tmp_path):
     window.schedule_setup.table.selectRow(0)
     shipped = browse.newest_shipment_id() - 1
     shipments.ship([shipped])  # who shipped it, and when, in its row and its detail
-    window.shipments.refresh()
+    window.shipments.refresh()  # read off the window's thread
+    settle()
     window.shipments.view.selectRow(1)  # without visiting the tab, so the new shipments stay new
     assert window.shipments.selected_ids() == [shipped]
     settle()
