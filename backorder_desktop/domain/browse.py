@@ -99,7 +99,22 @@ class Listing(Generic[Row]):
         limit: int = PAGE,
         offset: int = 0,
     ) -> Page[Row]:
-        """LIMIT rows after the key AFTER (a seek by index), or else after skipping OFFSET rows."""
+        """LIMIT rows after the key AFTER (a seek by index), or else after skipping OFFSET rows: an
+        offset past the middle is skipped from the other end (the scroll bar dragged to the end of
+        500,000 shipments: a count and 0 rows skipped rather than 499,800)."""
+        if after is None and offset > 0:
+            total = self.count(filters)
+            if offset > total // 2:
+                wanted = max(0, min(limit, total - offset))
+                if not wanted:
+                    return Page([], [])
+                page = self._read(filters, sort_column, not descending, None, wanted, total - offset - wanted)
+                return Page(page.rows[::-1], page.keys[::-1])
+        return self._read(filters, sort_column, descending, after, limit, offset)
+
+    def _read(
+        self, filters: Filters, sort_column: int, descending: bool, after: Key | None, limit: int, offset: int
+    ) -> Page[Row]:
         sort = self.columns[sort_column].sort or self.columns[0].sort
         assert sort is not None
         clauses, params = self.where(filters)
@@ -618,16 +633,7 @@ class OrderListing(Listing[OrderRow]):
     def _heads(
         self, filters: Filters, sort_column: int, descending: bool, after: Key | None, limit: int, offset: int
     ) -> Page[OrderRow]:
-        """The orders of a page, without their figures; an offset past the middle from the end."""
-        if after is None and offset > 0:
-            total = self.count(filters)
-            if offset > total // 2:
-                wanted = max(0, min(limit, total - offset))
-                if not wanted:
-                    return Page([], [])
-                skipped = total - offset - wanted
-                page = super().page(filters, sort_column, not descending, None, wanted, skipped)
-                return Page(page.rows[::-1], page.keys[::-1])
+        """The orders of a page, without their figures (an offset past the middle from the end)."""
         return super().page(filters, sort_column, descending, after, limit, offset)
 
 

@@ -203,6 +203,7 @@ class StatusBar(QStatusBar):
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
         shown = self.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, room.width())
         painter.drawText(room, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.end()  # now, not whenever Python lets go of it (a traceback may hold it)
         self.setToolTip(message if shown != message else "")
 
 
