@@ -103,6 +103,9 @@ def stall_during_run(db: Path) -> dict[str, Any]:
         "seconds": ran,
         "max_stall_ms": max((g for g, _c, _at in gaps), default=0.0) * 1000,
         "max_stall_cpu_ms": max((c for _g, c, _at in gaps), default=0.0) * 1000,
+        # the longest gap's own CPU time, and when it began (seconds after the run was started)
+        "longest_gap_cpu_ms": max(gaps, default=(0.0, 0.0, 0.0))[1] * 1000,
+        "longest_gap_at_s": max(gaps, default=(0.0, 0.0, 0.0))[2],
         "ticks": len(gaps),
         "units": finished[0].units if finished else 0,
         "shipments_after": shipments.total,

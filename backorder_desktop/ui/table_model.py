@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 KEPT_BLOCKS = 400  # 80,000 rows at most in memory
 READ_AGAIN_BLOCKS = 8  # at most this many blocks are read again for one reload (the rows in view)
+READ_AGAIN_AFTER_MS = 2_000  # a block that could not be read is asked for again after this
 TEXT_ON_TINT = QColor("#1a1a1a")  # readable on the light tints, whatever the palette
 DISPLAY, ACCESSIBLE, ALIGNMENT, FONT, BACKGROUND, FOREGROUND, USER = (
     Qt.ItemDataRole.DisplayRole,
@@ -98,7 +99,7 @@ class ListingModel(QAbstractTableModel):
         self._generation = 0  # of the rows shown: one more at each reset of the model
         self._wanted: set[int] = set()  # blocks the view asked for, to be read at the next turn
         self._reading: set[int] = set()  # blocks being read in a worker for the rows shown now
-        self._failed: set[int] = set()  # blocks that could not be read: not asked for again until a reading
+        self._failed: set[int] = set()  # blocks that could not be read, asked for again a little later
         self._bold = QFont()
         self._bold.setBold(True)
         self.rows = _Rows(self)
@@ -307,12 +308,25 @@ class ListingModel(QAbstractTableModel):
                     self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
 
         def failed(error: BaseException, _report: str) -> None:
-            if generation == self._generation:
-                self._reading.difference_update(wanted)
-                self._failed.update(wanted)
             log.info("could not read rows of %s: %s", type(self.listing).__name__, error)
+            if generation != self._generation:
+                return
+            self._reading.difference_update(wanted)
+            self._failed.update(wanted)  # not asked for at every paint meanwhile
+            QTimer.singleShot(READ_AGAIN_AFTER_MS, lambda: self._ask_again(generation, wanted))
 
         in_background(work, show, failed)
+
+    def _ask_again(self, generation: int, numbers: list[int]) -> None:
+        """Blocks NUMBERS could not be read (the database busy, a server gone for a moment): the
+        view asks for them again now, if it still shows them."""
+        if generation != self._generation:
+            return
+        self._failed.difference_update(numbers)
+        for number in numbers:
+            first, last = number * PAGE, min(self.total, (number + 1) * PAGE) - 1
+            if first <= last:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
 
     def _keep(self, number: int, page: Page[Any]) -> None:
         self.blocks[number] = page

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from backorder_desktop.domain import allocation, browse, processes, shipments
 from backorder_desktop.store.database import query
+from backorder_desktop.store.errors import DatabaseProblem
 from tests.ui.helpers import click_row, click_tab, read_every_row, settle
 
 SHIPMENTS, ORDERS, INVENTORY = 2, 3, 5
@@ -127,3 +128,30 @@ def test_scrolling_to_the_end_shows_the_oldest_shipments_once_read(qtbot, demo_a
     ]
     assert texts(tab, "number", last) == oldest[::-1], "newest first: the oldest at the end"
     assert on_the_window_thread(readings) == []
+
+
+def test_rows_that_could_not_be_read_are_shown_once_they_can_be(qtbot, demo_app, monkeypatch):
+    window, _engine, _bridge = demo_app
+    allocation.run_process(processes.PRIMARY, "manual")
+    click_tab(qtbot, window, SHIPMENTS)
+    settle()
+    tab = window.shipments
+    total = tab.model.rowCount()
+    busy = [True]  # the database is busy for the first reading of the last rows
+    read = browse.ShipmentListing.page
+
+    def page(self, *args, **kwargs):
+        if busy[0] and kwargs.get("offset", 0) > 0:
+            busy[0] = False
+            raise DatabaseProblem("the database is busy")
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(browse.ShipmentListing, "page", page)
+    last = range(total - 3, total)
+    tab.view.scrollToBottom()
+    qtbot.waitUntil(lambda: not busy[0], timeout=5_000)  # the reading failed: asked for again later
+    qtbot.waitUntil(lambda: None not in texts(tab, "number", last), timeout=10_000)
+    oldest = [
+        shipments.shipment_number(sid) for (sid,) in query("SELECT id FROM shipment ORDER BY id LIMIT 3")
+    ]
+    assert texts(tab, "number", last) == oldest[::-1]
