@@ -207,7 +207,7 @@ class StatusBar(QStatusBar):
         self.setToolTip(message if shown != message else "")
 
 
-FIT_ROWS = 50  # rows a column is sized to, besides those in view
+FIT_ROWS = 50  # rows a column is sized to: those in view, then the next ones
 
 
 def fit_columns(view: QTableView, *descriptive: int) -> None:
