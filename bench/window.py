@@ -353,7 +353,12 @@ def refresh_stalls(db: Path, repeat: int = 5) -> dict[str, Any]:
             jump(w.shipments, 0.5, 0.3, 0.7, 0.4, 0.6, 0.2),
             jump(w.shipments, 0.0),
         ),
-        ("Shipments: the new ones marked seen", w.shipments, lambda: w.mark_shipments_seen(), None),
+        (
+            "Shipments: left for the Orders tab (the new ones marked seen)",
+            w.shipments,
+            on(w.orders),
+            on(w.shipments),
+        ),
         (
             "Orders: sort by priority",
             w.orders,
