@@ -189,7 +189,7 @@ def _lines_are_sound() -> bool:
 
     A line that no shipment holds must have nothing committed and nothing shipped; the lines
     that some shipment holds are met from the shipment lines' side, each finding its line by
-    its key (on SQLite, CROSS JOIN keeps that order: the totals come out of the index in line
+    its key (on SQLite, the order of a cross join is kept: the totals come out of the index in line
     order and are never stored or looked up). So the lines with units committed or shipped
     must all be among those met, and none of those met may disagree."""
     join = "CROSS JOIN" if _on_sqlite() else "JOIN"
