@@ -150,6 +150,14 @@ def enter_orders(
     return entry.result
 
 
+class EnteredBefore(Exception):
+    """Orders given again after they were written in an earlier part of the same entry."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        super().__init__(", ".join(numbers))
+        self.numbers = numbers
+
+
 @contextmanager
 def entering(source: str = "", at: datetime | None = None) -> Iterator[Entry]:
     """Order entry in parts, in one write transaction (all or none) with the cyclic garbage
@@ -177,22 +185,22 @@ class Entry:
         self._available: dict[int, int] = {}  # product id -> available now
         self._backordered: dict[int, int] = defaultdict(int)
         self._abandoned = False
+        self._first_order: int | None = None  # the id of the first order written
         self.orders = self.lines = self.shipments = self.committed = 0
 
     def check(self, orders: Sequence[OrderInput], *, shaped: bool = False) -> Problems:
         """The problems of ORDERS with the database (orders that exist, unknown or discontinued
-        SKUs) and, unless SHAPED (a file's parser checked them already), with their own fields."""
+        SKUs) and, unless SHAPED (a file's parser checked them already), with their own fields.
+        EnteredBefore if one of them was written in an earlier part (the caller, which holds
+        only a part at a time, could not see the repeat)."""
         problems = Problems()
         if not shaped:
             _shape(orders, problems, self.source)
         skus = {sku for order in orders for _line, sku, _qty, _where in order.lines}
         self._look_up(skus)
-        taken: set[str] = set()
-        for part in chunks([o.number for o in orders]):
-            marks = ", ".join("?" * len(part))
-            taken |= {
-                n for (n,) in query(f"SELECT number FROM orders WHERE number IN ({marks})", tuple(part))
-            }
+        taken, again = self.known([o.number for o in orders])
+        if again:
+            raise EnteredBefore(sorted(again))
         source = self.source
         for order in orders:
             if order.number in taken:
@@ -214,6 +222,20 @@ class Entry:
                         problems.add(problem)
         return problems
 
+    def known(self, numbers: Sequence[str]) -> tuple[set[str], set[str]]:
+        """Which of NUMBERS are orders in the database: those entered before this entry, and
+        those this entry wrote (in an earlier part)."""
+        before: set[str] = set()
+        written: set[str] = set()
+        first = self._first_order
+        for part in chunks(numbers):
+            marks = ", ".join("?" * len(part))
+            for number, order_id in query(
+                f"SELECT number, id FROM orders WHERE number IN ({marks})", tuple(part)
+            ):
+                (written if first is not None and order_id >= first else before).add(number)
+        return before, written
+
     def _look_up(self, skus: set[str]) -> None:
         new = skus - self._catalogue.keys() - self._missing
         if not new:
@@ -231,6 +253,8 @@ class Entry:
         if not orders:
             return
         first_order = reserve_ids("orders", len(orders))
+        if self._first_order is None:
+            self._first_order = first_order  # ids are reserved in sequence: the later are above
         line_id = reserve_ids("order_line", sum(len(o.lines) for o in orders))
         product_id, available, backordered = self._product_id, self._available, self._backordered
         order_rows = []

@@ -82,7 +82,11 @@ class Streamed:
         self._booleans: dict[str, bool] = _BOOLEAN if self.quick else {}
         self._skus: dict[str, str] = {}  # a SKU as written -> as parsed
         self._customers: dict[str, str] = {}
-        self._read: set[str] = set()  # the numbers of the orders read before the current one
+        # The numbers of the orders read before the current one and not written yet: those of
+        # the part being read, and once something is wrong all of them. (An order whose rows
+        # come back after its part was written is found by the database check of the part.)
+        self._unwritten: set[str] = set()
+        self._left_out: list[str] = []  # orders read since the last part, neither checked nor written
         self._part: list[orders.OrderInput] = []  # orders read, to check and write
         self._part_lines = 0
         # The order being read: its number and fields as its first row wrote them, whether that
@@ -169,7 +173,7 @@ class Streamed:
             return None
         number = number_text.strip()  # fields.code of printable ASCII: stripped, NFKC changes nothing
         current = self._order
-        if not number or len(number) > MAX_TEXT or number in self._read:
+        if not number or len(number) > MAX_TEXT or number in self._unwritten:
             return None
         if current is not None and number == current.number:
             return None
@@ -203,7 +207,7 @@ class Streamed:
             return
         order = self._order
         if order is None or number != order.number:
-            if number in self._read:
+            if number in self._unwritten:
                 raise Apart(number)
             # The order's own fields are read from its first row; later rows must repeat them.
             customer = self._customer(at, customer_text)
@@ -253,12 +257,11 @@ class Streamed:
             return
         self._order = None
         self._raw_number, self._raw_fields = None, ()
-        self._read.add(order.number)
-        if self._first_row_bad:
-            return
+        self._unwritten.add(order.number)
         if self.problems.count:  # lines with a bad quantity are not checked
             order.lines = [ln for ln in order.lines if ln[2]]
-        if not order.lines:
+        if self._first_row_bad or not order.lines:
+            self._left_out.append(order.number)  # still, its rows must not come back
             return
         if self._lines_at is not None:
             order.lines.sort()  # by line number: each is in the order once
@@ -268,13 +271,20 @@ class Streamed:
     def _check_and_write(self) -> None:
         """Check the part against the database, and write it if the file has had no problem."""
         part, self._part, self._part_lines = self._part, [], 0
+        left_out, self._left_out = self._left_out, []
+        if left_out and self._entry.orders and self._entry.known(left_out)[1]:
+            raise Apart(left_out[0])  # an order written in an earlier part came back
         if not part:
             return
-        found = self._entry.check(part, shaped=self.quick)
+        try:
+            found = self._entry.check(part, shaped=self.quick)
+        except orders.EnteredBefore as again:
+            raise Apart(again.numbers[0]) from None
         if found:
             self.problems.problems.absorb(found.error())
         if not self.problems and not self.rows.problems:
             self._entry.write(part)
+            self._unwritten.clear()  # every order read so far is in the database now
 
     # Fields: a look-up for a text met before, else fields.py (which words the problem).
 

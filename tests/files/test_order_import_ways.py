@@ -8,7 +8,8 @@ Each file is imported three ways, each on its own copy of one database: `import 
 is (streamed with look-ups), streamed with every field parsed by fields.py, and held; then what
 each printed (the summary line, or every problem line and the count of the rest) and every row
 of every table are compared. Parts are made small (a few lines), so that a file spans several
-and a bad row comes after parts were written."""
+and a bad row comes after parts were written. And the streamed way is seen to give up exactly
+when the rows of an order are apart, also when they come back after their part was written."""
 
 from __future__ import annotations
 
@@ -94,8 +95,19 @@ def three_ways(place: Place, base: str, path: Path) -> list[tuple[str, dict[str,
     for way in (quick, careful, held):
         db = place.copy(base, way.__name__)
         printed = outcome(db, path, way)
-        results.append((printed, table_rows(db)))
+        results.append((printed, comparable(db)))
     return results
+
+
+def comparable(db: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of DB; on PostgreSQL without the ids of shipment lines, the one
+    table whose ids come from a sequence of the server, which a rolled back transaction does not
+    give back: a streamed import given up for the held way leaves a gap in them (only there;
+    no one sees those ids)."""
+    tables = table_rows(db)
+    if is_postgres(db):
+        tables["shipment_line"] = sorted((row[1:] for row in tables["shipment_line"]), key=repr)
+    return tables
 
 
 def csv_text(rows: list[list[str]], header: list[str] = HEADER) -> str:
@@ -146,6 +158,15 @@ FILES: dict[str, list[list[str]]] = {
         row("C3", "1", "P4", "2", ordered_at="2026-11-24T09:30:00+02:00"),
     ],
     "orders apart": [*GOOD, row("A1", "3", "P3", "1"), row("A4", "1", "P4", "2")],
+    "orders apart, back after their part was written, on a bad first row": [
+        *[row(f"W{n}", "1", "P4", "1") for n in range(9)],
+        row("W9", "1", "P4", "x"),
+        row("W1", "2", "P4", "1", customer=""),
+    ],
+    "orders apart, back after their part was written": [
+        *[row(f"W{n}", "1", "P4", "1") for n in range(9)],
+        row("W1", "2", "P4", "1"),
+    ],
     "orders apart, with problems": [*GOOD, row("A1", "3", "NOPE", "1"), row("A4", "1", "P4", "x")],
     "bad last row": [row(f"L{n}", "1", "P4", "1") for n in range(12)] + [row("L99", "1", "P4", "-1")],
     "unknown, discontinued, existing": [
@@ -206,7 +227,7 @@ def test_every_way_gives_the_same_database_and_messages(
     # The streamed way took the file to its end, unless an order's rows were apart.
     assert streamed_to_the_end(place.copy(base, "probe"), path) == ("apart" not in name)
     if printed.startswith("refused"):
-        assert tables == table_rows(base)  # nothing written
+        assert tables == comparable(base)  # nothing written
     else:
         assert printed.startswith("imported ")
 
@@ -412,6 +433,6 @@ def test_any_file_gives_the_same_database_and_messages_every_way(
         assert other_printed == printed
         assert other_tables == tables
     if printed.startswith("refused"):
-        assert tables == table_rows(sqlite_base)
+        assert tables == comparable(sqlite_base)
     # The streamed way went to the end unless the rows of an order were apart.
     assert streamed_to_the_end(place.copy(sqlite_base, "probe"), path) == (not orders_apart(header, rows))
