@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench import provenance  # noqa: E402 (after the path is set)
 
 PROGRAM = Path(sys.executable).parent / "backorder-desktop"
-LIMIT_MB = 1024  # issue 10: a 1,000,000-line orders file imports within 1 GB
+LIMIT_MB = 300  # issue 15: a 1,000,000-line orders file imports within 300 MB (issue 10: 1 GB)
 
 
 def measured(command: list[str]) -> dict[str, Any]:
@@ -61,13 +61,16 @@ def products_csv(path: Path, products: int) -> None:
         out.writerows([f"P{p:06d}", f"Product {p}"] for p in range(1, products + 1))
 
 
-def floor(db: Path, orders_file: Path) -> None:
-    """Plain csv + sqlite3: every order once and every line, one transaction, no checks."""
+def floor(db: Path, orders_file: Path) -> float:
+    """Plain csv + sqlite3: every order once and every line, one transaction, no checks. Returns
+    the seconds from reading the catalogue to the commit (the connection's opening left out)."""
     target = sqlite3.connect(db, isolation_level=None)
     for pragma in ("journal_mode = wal", "synchronous = normal", "foreign_keys = 1", "cache_size = -65536"):
         target.execute(f"PRAGMA {pragma}")
+    started = time.perf_counter()
     product_id = dict(target.execute("SELECT sku, id FROM product"))
     target.execute("BEGIN IMMEDIATE")
+    (first,) = target.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM orders").fetchone()
     order_id: dict[str, int] = {}
     orders: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
@@ -76,7 +79,7 @@ def floor(db: Path, orders_file: Path) -> None:
         next(reader)
         for number, customer, ordered_at, priority, ship_complete, line, sku, qty in reader:
             if number not in order_id:
-                order_id[number] = len(order_id) + 1
+                order_id[number] = first + len(order_id)
                 orders.append(
                     (order_id[number], number, customer, ordered_at, int(priority), ship_complete == "true")
                 )
@@ -85,6 +88,7 @@ def floor(db: Path, orders_file: Path) -> None:
                 _flush(target, orders, lines)
     _flush(target, orders, lines)
     target.execute("COMMIT")
+    return time.perf_counter() - started
 
 
 def _flush(target: sqlite3.Connection, orders: list[tuple[Any, ...]], lines: list[tuple[Any, ...]]) -> None:
@@ -102,6 +106,15 @@ def _flush(target: sqlite3.Connection, orders: list[tuple[Any, ...]], lines: lis
     lines.clear()
 
 
+def own_peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across the
+    exec from a parent that had more)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def count_orders(db: Path) -> int:
     with sqlite3.connect(db) as connection:
         return int(connection.execute("SELECT COUNT(*) FROM orders").fetchone()[0])
@@ -117,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", nargs=2, metavar=("DB", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor:
-        floor(Path(args.floor[0]), Path(args.floor[1]))
+        # The time inside, for bench/run.py (which times the import inside its child too).
+        seconds = floor(Path(args.floor[0]), Path(args.floor[1]))
+        print(json.dumps({"seconds": seconds, "peak_mb": own_peak_mb()}))
         return 0
     from bench import datasets
 
@@ -169,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     within = (
         good["exit"] == 0 and good["peak_mb"] <= LIMIT_MB and bad["exit"] == 2 and not bad["orders_after"]
     )
-    print("within 1 GB and all or none" if within else "NOT within the limit, or not all or none")
+    print(f"within {LIMIT_MB} MB and all or none" if within else "NOT within the limit, or not all or none")
     return 0 if within else 1
 
 

@@ -627,7 +627,10 @@ def main(argv: list[str] | None = None) -> int:
         prepare_waiting(idle, waiting, products2, orders2, received=False)
         runs, _ = measure(work, idle, "secondary", repeat)
         report(summarize("secondary, nothing available", waiting, runs, {}))
-        # 5. Importing orders (order entry included).
+        # 5. Importing orders (order entry included), with its floor: plain csv.reader and sqlite3
+        # executemany of the same orders and order lines, in one transaction, into a copy of the
+        # same catalogue (bench/import_memory.py --floor), in a child process, each repeat's
+        # floor right after its import. Both are timed inside their child, the opening left out.
         import_lines, import_products = scale["import"]
         catalogue = template("import")
         prepare_waiting(catalogue, 1, import_products, 1, received=False)
@@ -635,9 +638,24 @@ def main(argv: list[str] | None = None) -> int:
 
         csv_file = work / "orders.csv"
         datasets.orders_csv(csv_file, import_lines, import_products)
-        runs, _ = measure(work, catalogue, "import", repeat, extra=str(csv_file))
+        runs, floors = [], []
+        for _ in range(repeat):
+            runs += measure(work, catalogue, "import", 1, extra=str(csv_file))[0]
+            pristine = work / "pristine.sqlite3"
+            shutil.copyfile(catalogue, pristine)
+            floor_command = [sys.executable, str(ROOT / "bench" / "import_memory.py"), "--floor"]
+            floor_child = subprocess.run(
+                [*floor_command, str(pristine), str(csv_file)], capture_output=True, text=True
+            )
+            if floor_child.returncode != 0:
+                raise SystemExit(f"the import's floor failed:\n{floor_child.stderr}")
+            floors.append(json.loads(floor_child.stdout.strip().splitlines()[-1]))
         median = statistics.median(r["seconds"] for r in runs)
-        report(summarize("import orders", import_lines, runs, {"lines_per_s": import_lines / median}))
+        floor_median = statistics.median(f["seconds"] for f in floors)
+        details = {"lines_per_s": import_lines / median, "floor_median_s": floor_median}
+        details["ratio_to_floor"] = median / floor_median
+        report(summarize("import orders", import_lines, runs, details))
+        report(summarize("floor: csv + sqlite3 executemany (import)", import_lines, floors, {}))
         print(f"  {'import rate':<34} {import_lines / median:,.0f} lines/s")
     document = {
         **provenance.source(),

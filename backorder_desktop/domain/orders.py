@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -15,7 +16,7 @@ from backorder_desktop.domain.limits import MAX_QUANTITY, MAX_TEXT, quantity_pro
 from backorder_desktop.domain.processes import ORDER_ENTRY
 from backorder_desktop.domain.products import StockItem, by_sku, chunks, unknown_or_discontinued
 from backorder_desktop.domain.words import counted
-from backorder_desktop.store.database import binary_text, executemany, query, reserve_ids, write
+from backorder_desktop.store.database import binary_text, insert_rows, query, reserve_ids, write
 
 DEFAULT_PRIORITY = 5
 
@@ -37,6 +38,11 @@ class LineInput(NamedTuple):
     where: Where = ""
 
 
+# A line as the bulk paths read it, by position: a LineInput, or the plain tuple a big import
+# builds (a LineInput costs seven times as much to make).
+LineRow = tuple[int, str, int, Where]
+
+
 @dataclass(slots=True)
 class OrderInput:
     number: str
@@ -44,7 +50,7 @@ class OrderInput:
     ordered_at: datetime
     priority: int = DEFAULT_PRIORITY
     ship_complete: bool = False
-    lines: list[LineInput] = field(default_factory=list)
+    lines: list[LineRow] = field(default_factory=list)
     where: Where = ""
 
 
@@ -82,62 +88,33 @@ def _shape(orders: Sequence[OrderInput], problems: Problems, source: str) -> Non
         if not 1 <= order.priority <= 9:
             problems.add(Problem(where, "priority", f"must be 1 to 9, not {order.priority}"))
         lines_seen: set[int] = set()
-        for line in order.lines:
+        for number, sku, qty, line_where in order.lines:
             if (
-                1 <= line.line <= MAX_QUANTITY
-                and 1 <= line.qty <= MAX_QUANTITY
-                and line.line not in lines_seen
-                and len(line.sku) <= MAX_TEXT
+                1 <= number <= MAX_QUANTITY
+                and 1 <= qty <= MAX_QUANTITY
+                and number not in lines_seen
+                and len(sku) <= MAX_TEXT
             ):
-                lines_seen.add(line.line)
+                lines_seen.add(number)
                 continue  # the usual case, told without making its place
-            line_where = _place(line.where, source, f"order {order.number} line {line.line}")
-            if line.line < 1:
-                problems.add(Problem(line_where, "line", f"must be a positive whole number, not {line.line}"))
-            if line.line in lines_seen:
-                problems.add(
-                    Problem(line_where, "line", f"line {line.line} of order {order.number!r} repeats")
-                )
-            lines_seen.add(line.line)
-            if line.qty < 1:
-                problems.add(Problem(line_where, "qty", f"must be a positive whole number, not {line.qty}"))
+            line_where = _place(line_where, source, f"order {order.number} line {number}")
+            if number < 1:
+                problems.add(Problem(line_where, "line", f"must be a positive whole number, not {number}"))
+            if number in lines_seen:
+                problems.add(Problem(line_where, "line", f"line {number} of order {order.number!r} repeats"))
+            lines_seen.add(number)
+            if qty < 1:
+                problems.add(Problem(line_where, "qty", f"must be a positive whole number, not {qty}"))
             problems.extend(
                 filter(
                     None,
                     [
-                        quantity_problem(line_where, "line", line.line),
-                        quantity_problem(line_where, "qty", line.qty),
-                        text_problem(line_where, "sku", line.sku),
+                        quantity_problem(line_where, "line", number),
+                        quantity_problem(line_where, "qty", qty),
+                        text_problem(line_where, "sku", sku),
                     ],
                 )
             )
-
-
-def _check(orders: Sequence[OrderInput], catalogue: dict[str, StockItem], source: str) -> Problems:
-    """Problems that depend on the database: known numbers, SKUs, discontinued products."""
-    problems = Problems()
-    _shape(orders, problems, source)
-    taken: set[str] = set()
-    for part in chunks([o.number for o in orders]):
-        marks = ", ".join("?" * len(part))
-        taken |= {n for (n,) in query(f"SELECT number FROM orders WHERE number IN ({marks})", tuple(part))}
-    for order in orders:
-        if order.number in taken:
-            where = _place(order.where, source, f"order {order.number}")
-            problems.add(Problem(where, "order", f"order {order.number!r} already exists"))
-    for order in orders:
-        if not order.lines:
-            where = _place(order.where, source, f"order {order.number}")
-            problems.add(Problem(where, "line", "an order needs at least one line"))
-        for line in order.lines:
-            item = catalogue.get(line.sku)
-            if item is not None and not item.discontinued:
-                continue
-            where = _place(line.where, source, f"order {order.number} line {line.line}")
-            problem = unknown_or_discontinued(line.sku, where, catalogue)
-            if problem:
-                problems.add(problem)
-    return problems
 
 
 def enter_orders(
@@ -155,17 +132,11 @@ def enter_orders(
     the input is validated (BadInput) and nothing is written. A `where` that is
     a number is a line of the file SOURCE.
     """
-    at = at or clock.now()
-    with without_cyclic_gc(), write():
-        catalogue = by_sku(line.sku for order in orders for line in order.lines)
-        _check(orders, catalogue, source).raise_if_any(source)
+    with entering(source, at) as entry:
+        entry.check(orders).raise_if_any(source)
         if check_only:
+            entry.abandon()
             return EntryResult(0, 0, 0, 0, 0)
-        available = {item.id: item.available for item in catalogue.values()}
-        first_order = reserve_ids("orders", len(orders))
-        first_line = reserve_ids("order_line", sum(len(o.lines) for o in orders))
-        written = _Written(first_line)
-        backordered: dict[int, int] = defaultdict(int)
         start = 0
         while start < len(orders):
             # Whole orders, about WRITE_CHUNK lines at a time: memory stays that of one part.
@@ -173,97 +144,210 @@ def enter_orders(
             while end < len(orders) and (size < WRITE_CHUNK or end == start):
                 size += len(orders[end].lines)
                 end += 1
-            _write_part(orders, start, end, first_order, catalogue, available, backordered, written, at)
+            entry.write(orders[start:end])
             start = end
-        ledger.change_backordered(backordered)
+    assert entry.result is not None
+    return entry.result
+
+
+class EnteredBefore(Exception):
+    """Orders given again after they were written in an earlier part of the same entry."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        super().__init__(", ".join(numbers))
+        self.numbers = numbers
+
+
+@contextmanager
+def entering(source: str = "", at: datetime | None = None) -> Iterator[Entry]:
+    """Order entry in parts, in one write transaction (all or none) with the cyclic garbage
+    collector paused: the caller checks each part (`Entry.check`) and writes it (`Entry.write`)
+    in the sequence of entry. When the block ends normally, the products' backordered figures
+    and the activity row are written (`Entry.result`); an exception leaves nothing written."""
+    with without_cyclic_gc(), write():
+        entry = Entry(source, at or clock.now())
+        yield entry
+        entry.finish()
+
+
+class Entry:
+    """Orders entered part after part inside `entering`'s transaction, so that a big import holds
+    one part at a time: the products it names are looked up once, the available figures carried
+    from part to part, ids reserved part by part in the sequence of entry."""
+
+    def __init__(self, source: str, at: datetime) -> None:
+        self.source = source
+        self.at = at
+        self.result: EntryResult | None = None
+        self._catalogue: dict[str, StockItem] = {}  # the SKUs looked up that exist
+        self._missing: set[str] = set()  # ... and those that do not
+        self._product_id: dict[str, int] = {}
+        self._available: dict[int, int] = {}  # product id -> available now
+        self._backordered: dict[int, int] = defaultdict(int)
+        self._abandoned = False
+        self._first_order: int | None = None  # the id of the first order written
+        self.orders = self.lines = self.shipments = self.committed = 0
+
+    def check(self, orders: Sequence[OrderInput], *, shaped: bool = False) -> Problems:
+        """The problems of ORDERS with the database (orders that exist, unknown or discontinued
+        SKUs) and, unless SHAPED (a file's parser checked them already), with their own fields.
+        EnteredBefore if one of them was written in an earlier part (the caller, which holds
+        only a part at a time, could not see the repeat)."""
+        problems = Problems()
+        if not shaped:
+            _shape(orders, problems, self.source)
+        skus = {sku for order in orders for _line, sku, _qty, _where in order.lines}
+        self._look_up(skus)
+        taken, again = self.known([o.number for o in orders])
+        if again:
+            raise EnteredBefore(sorted(again))
+        source = self.source
+        for order in orders:
+            if order.number in taken:
+                where = _place(order.where, source, f"order {order.number}")
+                problems.add(Problem(where, "order", f"order {order.number!r} already exists"))
+        catalogue = self._catalogue
+        unusable = {sku for sku in skus if sku not in catalogue or catalogue[sku].discontinued}
+        for order in orders:
+            if not order.lines:
+                where = _place(order.where, source, f"order {order.number}")
+                problems.add(Problem(where, "line", "an order needs at least one line"))
+            if not unusable:
+                continue
+            for line, sku, _qty, line_where in order.lines:
+                if sku in unusable:
+                    where = _place(line_where, source, f"order {order.number} line {line}")
+                    problem = unknown_or_discontinued(sku, where, catalogue)
+                    if problem:
+                        problems.add(problem)
+        return problems
+
+    def known(self, numbers: Sequence[str]) -> tuple[set[str], set[str]]:
+        """Which of NUMBERS are orders in the database: those entered before this entry, and
+        those this entry wrote (in an earlier part)."""
+        before: set[str] = set()
+        written: set[str] = set()
+        first = self._first_order
+        for part in chunks(numbers):
+            marks = ", ".join("?" * len(part))
+            for number, order_id in query(
+                f"SELECT number, id FROM orders WHERE number IN ({marks})", tuple(part)
+            ):
+                (written if first is not None and order_id >= first else before).add(number)
+        return before, written
+
+    def _look_up(self, skus: set[str]) -> None:
+        new = skus - self._catalogue.keys() - self._missing
+        if not new:
+            return
+        found = by_sku(new)
+        self._catalogue.update(found)
+        self._missing |= new - found.keys()
+        for sku, item in found.items():
+            self._product_id[sku] = item.id
+            self._available.setdefault(item.id, item.available)
+
+    def write(self, orders: Sequence[OrderInput]) -> None:
+        """Write ORDERS (checked by `check`), their lines and their Order Entry shipments: each
+        line commits what is available now, the rest is backordered."""
+        if not orders:
+            return
+        first_order = reserve_ids("orders", len(orders))
+        if self._first_order is None:
+            self._first_order = first_order  # ids are reserved in sequence: the later are above
+        line_id = reserve_ids("order_line", sum(len(o.lines) for o in orders))
+        product_id, available, backordered = self._product_id, self._available, self._backordered
+        order_rows = []
+        line_rows = []
+        new_shipments: list[shipments.NewShipment] = []
+        committed = 0
+        for order_id, order in enumerate(orders, first_order):
+            order_rows.append(
+                (
+                    order_id,
+                    order.number,
+                    order.customer,
+                    order.ordered_at,
+                    order.priority,
+                    order.ship_complete,
+                    "open",
+                )
+            )
+            commits = _ship_complete(order.lines, product_id, available) if order.ship_complete else None
+            taken: list[shipments.NewLine] = []
+            for k, (line, sku, qty, _where) in enumerate(order.lines):
+                pid = product_id[sku]
+                left = available[pid]
+                if commits is not None:
+                    commit = commits[k]
+                else:
+                    commit = qty if qty <= left else (left if left > 0 else 0)
+                if commit:
+                    available[pid] = left - commit
+                    taken.append((line_id, pid, commit))
+                    committed += commit
+                short = qty - commit
+                if short:
+                    backordered[pid] += short
+                line_rows.append((line_id, order_id, line, pid, qty, commit, short, 0, 0))
+                line_id += 1
+            if taken:
+                new_shipments.append(shipments.NewShipment(order_id, taken))
+        insert_rows("orders", ORDER_COLUMNS, order_rows)
+        insert_rows("order_line", LINE_COLUMNS, line_rows)
+        shipments.create(new_shipments, ORDER_ENTRY, self.at)
+        self.orders += len(orders)
+        self.lines += len(line_rows)
+        self.shipments += len(new_shipments)
+        self.committed += committed
+
+    def abandon(self) -> None:
+        """Nothing was written (a check alone): no activity row when the block ends."""
+        self._abandoned = True
+
+    def finish(self) -> None:
+        if self._abandoned:
+            return
+        ledger.change_backordered(self._backordered)
+        backordered = sum(self._backordered.values())
         activity.record(
             "import",
-            source or "orders",
-            f"orders: {counted(len(orders), 'order')}, {counted(written.lines, 'line')},"
-            f" {counted(written.committed, 'unit')} committed in {counted(written.shipments, 'shipment')},"
-            f" {counted(sum(backordered.values()), 'unit')} backordered",
+            self.source or "orders",
+            f"orders: {counted(self.orders, 'order')}, {counted(self.lines, 'line')},"
+            f" {counted(self.committed, 'unit')} committed in {counted(self.shipments, 'shipment')},"
+            f" {counted(backordered, 'unit')} backordered",
         )
-    return EntryResult(
-        orders=len(orders),
-        lines=written.lines,
-        shipments=written.shipments,
-        committed=written.committed,
-        backordered=sum(backordered.values()),
-    )
+        self.result = EntryResult(self.orders, self.lines, self.shipments, self.committed, backordered)
 
 
-@dataclass
-class _Written:
-    next_line_id: int
-    lines: int = 0
-    shipments: int = 0
-    committed: int = 0
+ORDER_COLUMNS = ("id", "number", "customer", "ordered_at", "priority", "ship_complete", "status")
+LINE_COLUMNS = (
+    "id",
+    "order_id",
+    "line",
+    "product_id",
+    "ordered",
+    "committed",
+    "backordered",
+    "shipped",
+    "cancelled",
+)
 
 
-def _write_part(
-    orders: Sequence[OrderInput],
-    start: int,
-    end: int,
-    first_order: int,
-    catalogue: dict[str, StockItem],
-    available: dict[int, int],
-    backordered: dict[int, int],
-    written: _Written,
-    at: datetime,
-) -> None:
-    """Write ORDERS[START:END], their lines and their Order Entry shipments."""
-    order_rows = []
-    line_rows = []
-    new_shipments: list[shipments.NewShipment] = []
-    line_id = written.next_line_id
-    for index in range(start, end):
-        order = orders[index]
-        order_id = first_order + index
-        order_rows.append(
-            (order_id, order.number, order.customer, order.ordered_at, order.priority, order.ship_complete)
-        )
-        wanted = [(catalogue[ln.sku].id, ln) for ln in order.lines]
-        commits = _commitments(wanted, available, order.ship_complete)
-        shipment = shipments.NewShipment(order_id)
-        for (product_id, ln), commit in zip(wanted, commits, strict=True):
-            available[product_id] -= commit
-            short = ln.qty - commit
-            backordered[product_id] += short
-            line_rows.append((line_id, order_id, ln.line, product_id, ln.qty, commit, short))
-            if commit:
-                shipment.lines.append((line_id, product_id, commit))
-                written.committed += commit
-            line_id += 1
-        if shipment.lines:
-            new_shipments.append(shipment)
-    executemany(
-        "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'open')",
-        order_rows,
-    )
-    executemany(
-        "INSERT INTO order_line (id, order_id, line, product_id, ordered, committed, shipped,"
-        " backordered, cancelled) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)",
-        line_rows,
-    )
-    shipments.create(new_shipments, ORDER_ENTRY, at)
-    written.next_line_id = line_id
-    written.lines += len(line_rows)
-    written.shipments += len(new_shipments)
-
-
-def _commitments(
-    wanted: list[tuple[int, LineInput]], available: dict[int, int], ship_complete: bool
+def _ship_complete(
+    lines: Sequence[LineRow], product_id: dict[str, int], available: dict[int, int]
 ) -> list[int]:
-    """How much each line commits now, lines of one product drawing on one balance."""
-    left = {product_id: available[product_id] for product_id, _line in wanted}
+    """What each line of a ship-complete order commits now: all it orders if every line can be
+    filled in full (lines of one product drawing on one balance), else nothing."""
+    left: dict[int, int] = {}
     commits = []
-    for product_id, line in wanted:
-        commit = max(0, min(left[product_id], line.qty))
-        left[product_id] -= commit
-        commits.append(commit)
-    if ship_complete and any(c < ln.qty for c, (_p, ln) in zip(commits, wanted, strict=True)):
-        return [0] * len(wanted)
+    for _line, sku, qty, _where in lines:
+        pid = product_id[sku]
+        have = left.get(pid, available[pid])
+        if have < qty:
+            return [0] * len(lines)
+        left[pid] = have - qty
+        commits.append(qty)
     return commits
 
 
@@ -343,7 +427,7 @@ def enter_new_order(
     entering orders at once never get the same one."""
     at = at or clock.now().replace(microsecond=0)
     problems: list[Problem] = []
-    good: list[LineInput] = []
+    good: list[LineRow] = []
     for line in lines:
         sku = identifiers.normal(line.sku)
         where = str(line.where) or f"line {line.line}"

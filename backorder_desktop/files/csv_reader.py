@@ -107,18 +107,19 @@ class Rows:
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         name, reader, width = self.name, self._reader, len(self.header)
         line = reader.line_num + 1
+        count = self.count  # counted here, kept in `count` when the rows end (a million rows)
         try:
             for record in reader:
                 at = line  # the line the row starts on (a quoted field may span lines)
                 line = reader.line_num + 1
-                if not record or (len(record) == 1 and not record[0].strip()):
-                    continue  # a blank line
                 if len(record) != width:
+                    if not record or (len(record) == 1 and not record[0].strip()):
+                        continue  # a blank line
                     self.problems.add(
                         Problem(f"{name}:{at}", "", f"has {len(record)} fields, the header has {width}")
                     )
                     continue
-                self.count += 1
+                count += 1
                 yield at, record
         except csv.Error as error:
             self.problems.add(
@@ -127,6 +128,7 @@ class Rows:
         except UnicodeDecodeError:  # the file changed since it was checked
             self.problems.add(Problem(f"{name}:{line}", "", "not valid UTF-8 text; save the file as UTF-8"))
         finally:
+            self.count = count
             self._handle.close()
 
     def finish(self) -> None:
