@@ -26,44 +26,53 @@ def waiting_orders(lines: int, products: int, orders: int, seed: int = 7) -> Non
             " VALUES (?, ?, ?, FALSE, 0, 0, 0)",
             [(p, f"P{p:06d}", f"Product {p}") for p in range(1, products + 1)],
         )
-        first_order = reserve_ids("orders", orders)
-        executemany(
-            "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'open')",
-            [
-                (
-                    first_order + o,
-                    f"O{o:07d}",
-                    f"Customer {rng.randrange(2000)}",
-                    START + timedelta(minutes=o),
-                    rng.randint(1, 9),
-                    rng.random() < 0.05,
-                )
-                for o in range(orders)
-            ],
-        )
-        first_line = reserve_ids("order_line", lines)
-        per_order: dict[int, int] = {}
-        rows = []
-        backordered: dict[int, int] = {}
-        for n in range(lines):
-            # Lines of one order are entered together, so their ids are consecutive, as in order entry.
-            order_id = first_order + n * orders // lines
-            per_order[order_id] = per_order.get(order_id, 0) + 1
-            product = rng.randint(1, products)
-            qty = rng.randint(1, 12)
-            backordered[product] = backordered.get(product, 0) + qty
-            rows.append((first_line + n, order_id, per_order[order_id], product, qty, qty))
-        executemany(
-            "INSERT INTO order_line (id, order_id, line, product_id, ordered, committed, shipped,"
-            " backordered, cancelled) VALUES (?, ?, ?, ?, ?, 0, 0, ?, 0)",
-            rows,
-        )
-        executemany(
-            "UPDATE product SET backordered = ? WHERE id = ?", [(q, p) for p, q in backordered.items()]
-        )
+        _backordered_orders(rng, lines, products, orders, "O", START)
     preferences.save(backorders_enabled=True)
-    _ = backordered
+
+
+def _backordered_orders(
+    rng: random.Random, lines: int, products: int, orders: int, prefix: str, start: datetime
+) -> None:
+    """ORDERS open orders numbered PREFIX0000000 up from START, a minute apart, with LINES lines
+    over products 1 to PRODUCTS, every line backordered in full and added to its product's
+    backordered figure (inside the caller's write transaction)."""
+    first_order = reserve_ids("orders", orders)
+    executemany(
+        "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        [
+            (
+                first_order + o,
+                f"{prefix}{o:07d}",
+                f"Customer {rng.randrange(2000)}",
+                start + timedelta(minutes=o),
+                rng.randint(1, 9),
+                rng.random() < 0.05,
+            )
+            for o in range(orders)
+        ],
+    )
+    first_line = reserve_ids("order_line", lines)
+    per_order: dict[int, int] = {}
+    rows = []
+    backordered: dict[int, int] = {}
+    for n in range(lines):
+        # Lines of one order are entered together, so their ids are consecutive, as in order entry.
+        order_id = first_order + n * orders // lines
+        per_order[order_id] = per_order.get(order_id, 0) + 1
+        product = rng.randint(1, products)
+        qty = rng.randint(1, 12)
+        backordered[product] = backordered.get(product, 0) + qty
+        rows.append((first_line + n, order_id, per_order[order_id], product, qty, qty))
+    executemany(
+        "INSERT INTO order_line (id, order_id, line, product_id, ordered, committed, shipped,"
+        " backordered, cancelled) VALUES (?, ?, ?, ?, ?, 0, 0, ?, 0)",
+        rows,
+    )
+    executemany(
+        "UPDATE product SET backordered = backordered + ? WHERE id = ?",
+        [(q, p) for p, q in backordered.items()],
+    )
 
 
 def receive_everything(products: int, share: float = 1.0, seed: int = 8) -> None:
@@ -107,39 +116,4 @@ def more_waiting_orders(lines: int, products: int, orders: int, seed: int = 11) 
     with write():
         (latest,) = query("SELECT MAX(ordered_at) FROM orders")[0]
         start = (datetime.fromisoformat(str(latest)) if latest else START) + timedelta(days=1)
-        first_order = reserve_ids("orders", orders)
-        executemany(
-            "INSERT INTO orders (id, number, customer, ordered_at, priority, ship_complete, status)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'open')",
-            [
-                (
-                    first_order + o,
-                    f"N{o:07d}",
-                    f"Customer {rng.randrange(2000)}",
-                    start + timedelta(minutes=o),
-                    rng.randint(1, 9),
-                    rng.random() < 0.05,
-                )
-                for o in range(orders)
-            ],
-        )
-        first_line = reserve_ids("order_line", lines)
-        per_order: dict[int, int] = {}
-        rows = []
-        backordered: dict[int, int] = {}
-        for n in range(lines):
-            order_id = first_order + n * orders // lines
-            per_order[order_id] = per_order.get(order_id, 0) + 1
-            product = rng.randint(1, products)
-            qty = rng.randint(1, 12)
-            backordered[product] = backordered.get(product, 0) + qty
-            rows.append((first_line + n, order_id, per_order[order_id], product, qty, qty))
-        executemany(
-            "INSERT INTO order_line (id, order_id, line, product_id, ordered, committed, shipped,"
-            " backordered, cancelled) VALUES (?, ?, ?, ?, ?, 0, 0, ?, 0)",
-            rows,
-        )
-        executemany(
-            "UPDATE product SET backordered = backordered + ? WHERE id = ?",
-            [(q, p) for p, q in backordered.items()],
-        )
+        _backordered_orders(rng, lines, products, orders, "N", start)

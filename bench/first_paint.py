@@ -32,24 +32,6 @@ def _since_exec() -> float | None:
         return None
 
 
-def _as_run_window_did(args: object) -> tuple[object, object]:
-    """What run_window did before its event loop, in the commits before `open_window`."""
-    from PySide6.QtWidgets import QApplication
-
-    from backorder_desktop.ui import app as program
-
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("Backorder Desktop")
-    program.style.use(app)
-    target = args.db  # type: ignore[attr-defined]
-    program.prepare(target, False)
-    window, engine, _bridge = program.build(target)
-    window.reporter.install()
-    window.show()
-    engine.start()
-    return app, window
-
-
 def main(db: str) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # As backorder_desktop/__main__.py: the command line's modules first, then the window's.
@@ -61,10 +43,7 @@ def main(db: str) -> dict[str, object]:
     from backorder_desktop.ui.platform_check import problem
 
     assert problem() is None
-    try:
-        from backorder_desktop.ui.app import open_window
-    except ImportError:  # a commit from before open_window (to compare): its run_window's steps
-        open_window = _as_run_window_did
+    from backorder_desktop.ui.app import open_window
 
     opened = open_window(args)
     assert not isinstance(opened, int), "the window did not open"

@@ -260,7 +260,12 @@ def _longest_stall(app: Any, action: Any, after_s: float = 0.06) -> tuple[float,
     timer.start()
     _until(lambda: len(ticks) > 3)
     began: list[float] = []
-    QTimer.singleShot(0, lambda: (began.append(time.perf_counter()), action()))
+
+    def begin() -> None:
+        began.append(time.perf_counter())
+        action()
+
+    QTimer.singleShot(0, begin)
     _until(lambda: bool(began) and not workers._running, limit=120)
     handed_over = time.perf_counter() - began[0]
     settle = time.perf_counter() + after_s
