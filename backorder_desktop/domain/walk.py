@@ -156,7 +156,8 @@ class Walk:
                 if qty > backordered:
                     qty = backordered
                 if explain:
-                    self._note(Waiting._make(row), qty, self._reason(Waiting._make(row), qty))
+                    waiting = Waiting._make(row)
+                    self._note(waiting, qty, self._reason(waiting, qty))
                 if qty:
                     left[product_id] -= qty
                     units += qty
